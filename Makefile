@@ -1,0 +1,50 @@
+# omnitrip — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(VENV)/bin/pip
+OMNI    = $(VENV)/bin/omnitrip
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# The SQLite database the demo and the SQLite test pass use.
+SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.db
+
+.PHONY: demo test venv test-deps lint format check ci clean
+
+$(VENV)/.runtime: requirements/runtime.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements/runtime.lock
+	$(PIP) install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.runtime requirements/test.lock
+	$(PIP) install -q -r requirements/test.lock
+	touch $@
+
+venv: $(VENV)/.runtime
+test-deps: $(VENV)/.test
+
+## demo: install, migrate, load the demo catalogue once, serve on http://$(HOST):$(PORT)
+demo: venv
+	$(OMNI) demo --host $(HOST) --port $(PORT)
+
+## test: the whole suite on DATABASE_URL (SQLite when unset), then the inventory and
+## order tests again on SQLite, then lint and the import contracts.
+test: test-deps
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
+	DATABASE_URL=$(SQLITE_TEST_URL) $(VENV)/bin/pytest -m sqlite_too -n 2 --dist loadgroup
+	$(MAKE) --no-print-directory check
+
+check: test-deps
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/lint-imports
+	$(PY) -m omnitrip.cli check --fail-level WARNING
+
+format: test-deps
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) var build src/*.egg-info
