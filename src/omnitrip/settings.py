@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "omnitrip.payments",
     "omnitrip.fulfilment",
     "omnitrip.api",
+    "omnitrip.plugins.payment_sandbox",
 ]
 
 MIDDLEWARE = [

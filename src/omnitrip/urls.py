@@ -5,6 +5,7 @@ from django.views.static import serve
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("pay/sandbox/", include("omnitrip.plugins.payment_sandbox.urls")),
 ]
 
 if not settings.PRODUCTION:
