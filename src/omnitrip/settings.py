@@ -103,7 +103,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;"
         ),
     }
-    _db["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.db")}
+    _db["TEST"] = {
+        "NAME": str(VAR_DIR / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.db")
+    }
 else:
     _db.setdefault("OPTIONS", {})
     _db["CONN_HEALTH_CHECKS"] = True
@@ -144,9 +146,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- domain knobs ---------------------------------------------------------------------
 HOLD_MINUTES = int(os.environ.get("OMNITRIP_HOLD_MINUTES", "15"))
-SANDBOX_PAYMENT_SECRET = os.environ.get(
-    "OMNITRIP_SANDBOX_SECRET", "sandbox-" + SECRET_KEY[:32]
-)
+SANDBOX_PAYMENT_SECRET = os.environ.get("OMNITRIP_SANDBOX_SECRET", "sandbox-" + SECRET_KEY[:32])
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("OMNITRIP_WEBHOOK_TOLERANCE", "300"))
 
 # --- i18n -----------------------------------------------------------------------------

@@ -3,8 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
+from omnitrip.api.router import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("pay/sandbox/", include("omnitrip.plugins.payment_sandbox.urls")),
 ]
 

@@ -25,7 +25,9 @@ class InventorySlot(models.Model):
     price_minor = models.BigIntegerField(help_text="Adult / base-occupancy price per unit")
     child_price_minor = models.BigIntegerField(null=True, blank=True)
     is_closed = models.BooleanField(default=False, help_text="Stop-sell")
-    min_stay = models.PositiveSmallIntegerField(default=1, help_text="Minimum nights for arrival on this date")
+    min_stay = models.PositiveSmallIntegerField(
+        default=1, help_text="Minimum nights for arrival on this date"
+    )
     max_stay = models.PositiveSmallIntegerField(null=True, blank=True)
     closed_to_arrival = models.BooleanField(default=False)
     closed_to_departure = models.BooleanField(default=False)
@@ -33,9 +35,15 @@ class InventorySlot(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["offer", "date"], name="slot_unique_offer_date"),
-            models.UniqueConstraint(fields=["offer"], condition=Q(date__isnull=True), name="slot_unique_open_quota"),
-            models.CheckConstraint(condition=Q(held__gte=0) & Q(sold__gte=0), name="slot_counts_non_negative"),
-            models.CheckConstraint(condition=Q(capacity__gte=F("held") + F("sold")), name="slot_never_oversold"),
+            models.UniqueConstraint(
+                fields=["offer"], condition=Q(date__isnull=True), name="slot_unique_open_quota"
+            ),
+            models.CheckConstraint(
+                condition=Q(held__gte=0) & Q(sold__gte=0), name="slot_counts_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=F("held") + F("sold")), name="slot_never_oversold"
+            ),
             models.CheckConstraint(condition=Q(price_minor__gte=0), name="slot_price_non_negative"),
             models.CheckConstraint(condition=Q(min_stay__gte=1), name="slot_min_stay_positive"),
         ]
@@ -74,6 +82,8 @@ class Hold(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=1), name="hold_quantity_positive"),
         ]
         indexes = [
-            models.Index(fields=["expires_at"], condition=Q(status="active"), name="hold_active_expiry"),
+            models.Index(
+                fields=["expires_at"], condition=Q(status="active"), name="hold_active_expiry"
+            ),
             models.Index(fields=["slot"], condition=Q(status="active"), name="hold_active_slot"),
         ]

@@ -29,10 +29,27 @@ class Channel(models.TextChoices):
 
 class Order(models.Model):
     code = models.CharField(max_length=16, unique=True)
-    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.PENDING_PAYMENT, db_index=True)
+    status = models.CharField(
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.WEB)
-    customer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
-    partner = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="orders")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    partner = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     contact_name = models.CharField(max_length=120)
     contact_email = models.EmailField()
     contact_phone = models.CharField(max_length=32, blank=True)
@@ -40,8 +57,14 @@ class Order(models.Model):
     currency = models.CharField(max_length=3)
     total_minor = models.BigIntegerField()
     refunded_minor = models.BigIntegerField(default=0)
-    # SHA-256 of the guest access token; the token itself is given out once.
+    # Guest access: the token is HMAC(SECRET_KEY, code + salt), so it can be shown again on
+    # an idempotent replay without being stored; we keep only its SHA-256 to compare.
+    access_salt = models.CharField(max_length=32, default="")
     access_digest = models.CharField(max_length=64)
+    # Idempotent checkout: a retried request with the same key (per caller) gets this order.
+    idempotency_scope = models.CharField(max_length=80, blank=True)
+    idempotency_key = models.CharField(max_length=120, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     hold_expires_at = models.DateTimeField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -50,8 +73,18 @@ class Order(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(total_minor__gte=0), name="order_total_non_negative"),
-            models.CheckConstraint(condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=models.F("total_minor")), name="order_refund_within_total"),
+            models.CheckConstraint(
+                condition=Q(total_minor__gte=0), name="order_total_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=models.F("total_minor")),
+                name="order_refund_within_total",
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_scope", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="order_idempotency",
+            ),
         ]
         indexes = [models.Index(fields=["status", "hold_expires_at"], name="order_status_expiry")]
 
@@ -72,7 +105,9 @@ class OrderItem(models.Model):
     position = models.PositiveSmallIntegerField()
     offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="order_items")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_items")
-    start_date = models.DateField(null=True, blank=True, help_text="Arrival / departure / visit date")
+    start_date = models.DateField(
+        null=True, blank=True, help_text="Arrival / departure / visit date"
+    )
     end_date = models.DateField(null=True, blank=True, help_text="Check-out date for stays")
     quantity = models.PositiveIntegerField(help_text="Rooms, or tickets / seats")
     adults = models.PositiveSmallIntegerField(default=1)
@@ -94,8 +129,13 @@ class OrderItem(models.Model):
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["order", "position"], name="orderitem_position"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="orderitem_quantity_positive"),
-            models.CheckConstraint(condition=Q(total_minor=models.F("subtotal_minor") + models.F("taxes_minor")), name="orderitem_total_adds_up"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="orderitem_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_minor=models.F("subtotal_minor") + models.F("taxes_minor")),
+                name="orderitem_total_adds_up",
+            ),
         ]
 
 
@@ -106,7 +146,9 @@ class OrderEvent(models.Model):
     kind = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    actor = models.CharField(max_length=120, help_text="user:<id>, api-key:<prefix>, system:<task>, provider:<name>")
+    actor = models.CharField(
+        max_length=120, help_text="user:<id>, api-key:<prefix>, system:<task>, provider:<name>"
+    )
     reason = models.CharField(max_length=300, blank=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

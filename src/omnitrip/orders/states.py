@@ -13,7 +13,11 @@ class OrderStatus(models.TextChoices):
 
 
 ORDER_TRANSITIONS: dict[str, set[str]] = {
-    OrderStatus.PENDING_PAYMENT: {OrderStatus.CONFIRMED, OrderStatus.CANCELLED, OrderStatus.EXPIRED},
+    OrderStatus.PENDING_PAYMENT: {
+        OrderStatus.CONFIRMED,
+        OrderStatus.CANCELLED,
+        OrderStatus.EXPIRED,
+    },
     OrderStatus.CONFIRMED: {OrderStatus.COMPLETED, OrderStatus.CANCELLED},
     # A payment that arrives after expiry may still confirm if the units can be re-held.
     OrderStatus.EXPIRED: {OrderStatus.CONFIRMED},

@@ -21,7 +21,9 @@ class Payment(models.Model):
     code = models.CharField(max_length=20, unique=True)
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField(max_length=32)
-    status = models.CharField(max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.CREATED)
+    status = models.CharField(
+        max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
+    )
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
     refunded_minor = models.BigIntegerField(default=0)
@@ -33,9 +35,14 @@ class Payment(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["provider", "idempotency_key"], name="payment_idempotent"),
+            models.UniqueConstraint(
+                fields=["provider", "idempotency_key"], name="payment_idempotent"
+            ),
             models.CheckConstraint(condition=Q(amount_minor__gt=0), name="payment_amount_positive"),
-            models.CheckConstraint(condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=F("amount_minor")), name="payment_refund_within_amount"),
+            models.CheckConstraint(
+                condition=Q(refunded_minor__gte=0) & Q(refunded_minor__lte=F("amount_minor")),
+                name="payment_refund_within_amount",
+            ),
         ]
 
     @property
@@ -69,7 +76,9 @@ class Refund(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING)
+    status = models.CharField(
+        max_length=12, choices=RefundStatus.choices, default=RefundStatus.PENDING
+    )
     reason = models.CharField(max_length=200, blank=True)
     idempotency_key = models.CharField(max_length=80, unique=True)
     external_id = models.CharField(max_length=120, blank=True)
@@ -78,7 +87,9 @@ class Refund(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="refund_amount_positive")
+        ]
 
     @property
     def amount(self) -> Money:
@@ -99,6 +110,12 @@ class WebhookEvent(models.Model):
     provider = models.CharField(max_length=32)
     external_id = models.CharField(max_length=160)
     payment_code = models.CharField(max_length=20, blank=True)
+    # What the verified notification said, so processing (maybe in a worker) never has to
+    # re-verify or re-parse the vendor's body.
+    outcome = models.CharField(max_length=16, blank=True)
+    amount_minor = models.BigIntegerField(default=0)
+    currency = models.CharField(max_length=3, blank=True)
+    external_payment_id = models.CharField(max_length=120, blank=True)
     body = models.TextField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.RECEIVED)
     error = models.CharField(max_length=300, blank=True)
@@ -106,7 +123,9 @@ class WebhookEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["provider", "external_id"], name="webhook_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "external_id"], name="webhook_unique")
+        ]
 
 
 class RejectedCallback(models.Model):

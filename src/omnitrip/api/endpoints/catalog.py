@@ -1,0 +1,222 @@
+"""Catalogue reads: search, product detail, availability per date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja import Field as F
+
+from omnitrip.catalog.models import Offer, Product, ProductStatus
+from omnitrip.core.errors import NotFound
+from omnitrip.core.money import Money
+from omnitrip.inventory.models import InventorySlot
+from omnitrip.pricing.errors import InvalidDates
+from omnitrip.pricing.quotes import derived_price
+from omnitrip.pricing.search import SearchQuery, search
+
+from .. import presenters as p
+from ..schemas import (
+    AvailabilityDayOut,
+    AvailabilityOut,
+    ImageOut,
+    ProductOut,
+    ProductSummaryOut,
+    SearchOut,
+    TaxOut,
+)
+
+router = Router(tags=["catalogue"])
+
+
+class SearchParams(Schema):
+    destination: str | None = F(
+        None, max_length=64, description="Destination code; a region finds everything under it"
+    )
+    check_in: dt.date | None = F(None, description="Check-in / visit / departure date")
+    check_out: dt.date | None = F(None, description="Check-out date (hotels)")
+    adults: int = F(2, ge=1, le=30)
+    children: int = F(0, ge=0, le=10)
+    rooms: int = F(1, ge=1, le=9)
+    kind: str | None = F(None, max_length=16, description="hotel, tour, attraction or transport")
+    q: str | None = F(None, max_length=100, description="Free text, Chinese or English")
+    min_price: int | None = F(None, ge=0, description="Minor units of `currency`")
+    max_price: int | None = F(None, ge=0, description="Minor units of `currency`")
+    currency: str = F("CNY", min_length=3, max_length=3, description="Display currency")
+    sort: str = F("popularity", description="price, -price, rating or popularity")
+    page: int = F(1, ge=1, le=1000)
+    page_size: int = F(20, ge=1, le=50)
+    lang: str = F("en", description="Language of formatted amounts: en or zh-hans")
+
+
+@router.get("/products", response=SearchOut, operation_id="search_products")
+def search_products(request: HttpRequest, params: Query[SearchParams]):
+    """Bookable products for the dates and party, with the total for the stay."""
+    result = search(
+        SearchQuery(
+            destination=params.destination,
+            check_in=params.check_in,
+            check_out=params.check_out,
+            adults=params.adults,
+            children=params.children,
+            rooms=params.rooms,
+            kind=params.kind,
+            text=params.q,
+            min_price=params.min_price,
+            max_price=params.max_price,
+            currency=params.currency.upper(),
+            sort=params.sort,
+            page=params.page,
+            page_size=params.page_size,
+        )
+    )
+    lang = params.lang
+    return SearchOut(
+        total=result.total,
+        page=params.page,
+        pages=result.pages,
+        page_size=params.page_size,
+        results=[
+            ProductSummaryOut(
+                code=h.product.code,
+                kind=h.product.kind,
+                title=p.Text.of(h.product, "title"),
+                destination=p.destination(h.product.destination),
+                star_rating=h.product.star_rating,
+                rating=float(h.product.rating),
+                review_count=h.product.review_count,
+                image=p.first_image(h.product),
+                offer=h.offer.code if h.offer else None,
+                total=p.MoneyOut.of(h.from_price, lang) if h.from_price else None,
+                display_total=p.MoneyOut.of(h.display_price, lang) if h.display_price else None,
+            )
+            for h in result.hits
+        ],
+    )
+
+
+def _product(code: str) -> Product:
+    product = (
+        Product.objects.filter(code=code, status=ProductStatus.PUBLISHED)
+        .select_related("destination", "supplier")
+        .prefetch_related(
+            "amenities",
+            "images",
+            "taxes",
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.filter(is_active=True).select_related(
+                    "room_type",
+                    "rate_plan",
+                    "rate_plan__cancellation_policy",
+                    "cancellation_policy",
+                    "inventory_pool",
+                ),
+            ),
+        )
+        .first()
+    )
+    if product is None:
+        raise NotFound(f"No product {code!r}")
+    return product
+
+
+@router.get("/products/{code}", response=ProductOut, operation_id="get_product")
+def get_product(request: HttpRequest, code: str):
+    """Everything about one product: content, offers with their terms, taxes and fees."""
+    product = _product(code)
+    return ProductOut(
+        code=product.code,
+        kind=product.kind,
+        title=p.Text.of(product, "title"),
+        description=p.Text.of(product, "description"),
+        policies=p.Text.of(product, "policies"),
+        destination=p.destination(product.destination),
+        supplier=product.supplier.name_en,
+        currency=product.currency,
+        timezone=product.timezone,
+        address=product.address,
+        latitude=float(product.latitude) if product.latitude is not None else None,
+        longitude=float(product.longitude) if product.longitude is not None else None,
+        star_rating=product.star_rating,
+        rating=float(product.rating),
+        review_count=product.review_count,
+        check_in_time=product.check_in_time,
+        check_out_time=product.check_out_time,
+        amenities=[p.Text.of(a, "name") for a in product.amenities.all()],
+        images=[
+            ImageOut(url=p.image_url(i.image.name), alt=p.text(i.alt_en, i.alt_zh))
+            for i in product.images.all()
+        ],
+        offers=[p.offer(o) for o in product.offers.all()],
+        taxes=[
+            TaxOut(
+                code=t.code,
+                name=p.Text.of(t, "name"),
+                basis=t.basis,
+                rate=str(t.rate),
+                amount=p.money(t.amount_minor, product.currency) if t.amount_minor else None,
+                included=t.is_included,
+            )
+            for t in product.taxes.all()
+        ],
+    )
+
+
+class AvailabilityParams(Schema):
+    start: dt.date | None = F(None, description="First date (default: today)")
+    end: dt.date | None = F(
+        None, description="Last date, inclusive (default: start + 30 days; at most 366 days)"
+    )
+    lang: str = "en"
+
+
+@router.get(
+    "/offers/{code}/availability", response=AvailabilityOut, operation_id="get_availability"
+)
+def get_availability(request: HttpRequest, code: str, params: Query[AvailabilityParams]):
+    """Per date: units left and the price per unit (derived rate plans priced from their parent)."""
+    offer = (
+        Offer.objects.filter(code=code, is_active=True, product__status=ProductStatus.PUBLISHED)
+        .select_related("product", "rate_plan")
+        .first()
+    )
+    if offer is None:
+        raise NotFound(f"No offer {code!r}")
+    start = params.start or dt.date.today()
+    end = params.end or start + dt.timedelta(days=30)
+    if end < start:
+        raise InvalidDates("end is before start", field="end")
+    if (end - start).days > 366:
+        raise InvalidDates("At most 366 days at a time", field="end")
+    slots = InventorySlot.objects.filter(offer_id=offer.inventory_offer_id)
+    slots = (
+        slots.filter(date__isnull=True)
+        if offer.is_open_dated
+        else slots.filter(date__range=(start, end))
+    )
+    currency, lang = offer.product.currency, params.lang
+    derived = offer.rate_plan if offer.rate_plan and offer.rate_plan.parent_id else None
+
+    def price(value: int) -> int:
+        return derived_price(derived, value) if derived else value
+
+    days = [
+        AvailabilityDayOut(
+            date=s.date,
+            remaining=max(s.remaining, 0),
+            price=p.MoneyOut.of(Money(price(s.price_minor), currency), lang),
+            child_price=p.money(s.child_price_minor, currency, lang)
+            if s.child_price_minor is not None
+            else None,
+            is_closed=s.is_closed,
+            min_stay=s.min_stay,
+            max_stay=s.max_stay,
+            closed_to_arrival=s.closed_to_arrival,
+            closed_to_departure=s.closed_to_departure,
+        )
+        for s in slots.order_by("date")
+    ]
+    return AvailabilityOut(offer=offer.code, currency=currency, days=days)

@@ -1,0 +1,1 @@
+"""Order services, split by use case: checkout, lifecycle (cancel/expire/complete), payments."""
