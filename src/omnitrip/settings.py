@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN
     "omnitrip.core",
     "omnitrip.accounts",
     "omnitrip.catalog",
@@ -160,6 +161,7 @@ USE_TZ = True
 # --- static and media -----------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("OMNITRIP_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

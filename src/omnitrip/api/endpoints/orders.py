@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router
 
 from omnitrip.core.errors import InvalidInput
+from omnitrip.fulfilment.codes import format_code
 from omnitrip.fulfilment.models import Voucher
 from omnitrip.orders.access import token_is_valid
 from omnitrip.orders.errors import OrderNotFound
@@ -211,10 +212,6 @@ def _voucher_links(order: Order, voucher: Voucher, token: str | None) -> dict[st
     }
 
 
-def display_code(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
 @router.get(
     "/orders/{code}/vouchers",
     response={200: list[VoucherOut], **ERRORS},
@@ -231,7 +228,7 @@ def list_vouchers(
     return [
         VoucherOut(
             code=v.code,
-            display_code=display_code(v.code),
+            display_code=format_code(v.code),
             status=v.status,
             item=v.order_item.position,
             title=p.text(

@@ -1,0 +1,72 @@
+"""``omnitrip serve``: the production HTTP server (gunicorn, threaded workers)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+def default_workers() -> int:
+    return max(2, (os.cpu_count() or 1))
+
+
+class Command(BaseCommand):
+    help = (
+        "Serve omnitrip with gunicorn (threaded workers). Without a Celery broker it also "
+        "starts the embedded scheduler that runs the periodic tasks (hold expiry, order "
+        "completion) every minute."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("OMNITRIP_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers())))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("OMNITRIP_THREADS", "4")))
+        parser.add_argument("--no-scheduler", action="store_true", help="Do not start the embedded scheduler")
+
+    def handle(self, *args, **opts):
+        from gunicorn.app.base import BaseApplication
+
+        from omnitrip.wsgi import application
+
+        scheduler = None
+        if settings.CELERY_TASK_ALWAYS_EAGER and not opts["no_scheduler"]:
+            # A separate process: forking gunicorn workers from a process holding open
+            # database handles would share them between processes.
+            scheduler = subprocess.Popen([sys.executable, "-m", "omnitrip.cli", "scheduler"])  # noqa: S603
+
+        options = {
+            "bind": f"{opts['host']}:{opts['port']}",
+            "workers": opts["workers"],
+            "worker_class": "gthread",
+            "threads": opts["threads"],
+            "timeout": 60,
+            "graceful_timeout": 10,
+            "max_requests": 5000,
+            "max_requests_jitter": 500,
+            "accesslog": os.environ.get("OMNITRIP_ACCESS_LOG") or None,
+            "errorlog": "-",
+            "loglevel": os.environ.get("OMNITRIP_SERVER_LOG_LEVEL", "warning"),
+        }
+
+        class Server(BaseApplication):
+            def load_config(self):
+                for key, value in options.items():
+                    if value is not None:
+                        self.cfg.set(key, value)
+
+            def load(self):
+                return application
+
+        self.stdout.write(f"omnitrip serving on http://{opts['host']}:{opts['port']}/ "
+                          f"({opts['workers']} workers × {opts['threads']} threads)")
+        try:
+            Server().run()
+        finally:
+            if scheduler is not None:
+                scheduler.terminate()
+                scheduler.wait(timeout=10)
