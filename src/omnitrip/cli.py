@@ -1,10 +1,10 @@
 """The ``omnitrip`` console script: Django's manage.py with the project's commands.
 
-    omnitrip demo     migrate, load the demo catalogue once, serve on 127.0.0.1:8000
-    omnitrip serve    serve with the production server (gunicorn)
-    omnitrip seed     load the demo catalogue (--demo) or a scaled one (--scale N)
-    omnitrip worker   run a Celery worker (with --beat for periodic tasks)
-    omnitrip <any Django command>, e.g. migrate, createsuperuser, check
+omnitrip demo     migrate, load the demo catalogue once, serve on 127.0.0.1:8000
+omnitrip serve    serve with the production server (gunicorn)
+omnitrip seed     load the demo catalogue (--demo) or a scaled one (--scale N)
+omnitrip worker   run a Celery worker (with --beat for periodic tasks)
+omnitrip <any Django command>, e.g. migrate, createsuperuser, check
 """
 
 from __future__ import annotations

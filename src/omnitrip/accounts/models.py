@@ -65,7 +65,9 @@ class ApiKey(models.Model):
         SUPPLIER = "supplier", _("Supplier (redeem vouchers, read own bookings)")
         PARTNER = "partner", _("Partner (search and book)")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(max_length=100)
     scope = models.CharField(max_length=16, choices=Scope.choices)
     prefix = models.CharField(max_length=12, db_index=True)
@@ -75,7 +77,9 @@ class ApiKey(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     @classmethod
-    def issue(cls, organisation: Organisation, scope: str, name: str = "default") -> tuple[ApiKey, str]:
+    def issue(
+        cls, organisation: Organisation, scope: str, name: str = "default"
+    ) -> tuple[ApiKey, str]:
         """Create a key; returns the row and the secret, which is shown once and never stored."""
         secret = f"otk_{secret_token(30)}"
         key = cls.objects.create(

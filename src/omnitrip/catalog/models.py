@@ -24,7 +24,9 @@ class Destination(models.Model):
         AREA = 4, _("Area")
 
     code = models.SlugField(max_length=64, unique=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     level = models.PositiveSmallIntegerField(choices=Level.choices)
     # Materialised path of codes ("/cn/yunnan/kunming/"): "everything under Yunnan" is a
     # prefix match that uses the index on both SQLite and PostgreSQL.
@@ -95,8 +97,13 @@ class CancellationPolicy(models.Model):
     rules = models.JSONField(default=list, blank=True)
 
     def snapshot(self) -> dict:
-        return {"code": self.code, "kind": self.kind, "rules": self.rules,
-                "name_en": self.name_en, "name_zh": self.name_zh}
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "rules": self.rules,
+            "name_en": self.name_en,
+            "name_zh": self.name_zh,
+        }
 
     def __str__(self) -> str:
         return self.code
@@ -118,7 +125,9 @@ class ProductStatus(models.TextChoices):
 class Product(models.Model):
     code = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=16, choices=ProductKind.choices, db_index=True)
-    status = models.CharField(max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT)
+    status = models.CharField(
+        max_length=16, choices=ProductStatus.choices, default=ProductStatus.DRAFT
+    )
     supplier = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="products")
     destination = models.ForeignKey(Destination, on_delete=models.PROTECT, related_name="products")
     # Denormalised from destination.path so search filters on one table.
@@ -127,7 +136,9 @@ class Product(models.Model):
     title_zh = models.CharField(max_length=200)
     description_en = models.TextField(blank=True)
     description_zh = models.TextField(blank=True)
-    policies_en = models.TextField(blank=True, help_text="House rules, check-in times, what to bring")
+    policies_en = models.TextField(
+        blank=True, help_text="House rules, check-in times, what to bring"
+    )
     policies_zh = models.TextField(blank=True)
     # Lower-cased titles and destination names in both languages for free-text search.
     search_text = models.TextField(blank=True, editable=False)
@@ -177,8 +188,14 @@ class Product(models.Model):
 
 def build_search_text(product: Product) -> str:
     dest = product.destination
-    parts = [product.title_en, product.title_zh, product.code, product.address,
-             product.origin_name_en, product.origin_name_zh]
+    parts = [
+        product.title_en,
+        product.title_zh,
+        product.code,
+        product.address,
+        product.origin_name_en,
+        product.origin_name_zh,
+    ]
     while dest is not None:
         parts += [dest.name_en, dest.name_zh]
         dest = dest.parent
@@ -219,7 +236,9 @@ class TaxFee(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["product", "code"], name="taxfee_unique_code"),
-            models.CheckConstraint(condition=Q(rate__gte=0, amount_minor__gte=0), name="taxfee_non_negative"),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0, amount_minor__gte=0), name="taxfee_non_negative"
+            ),
         ]
 
 
@@ -236,7 +255,9 @@ class RoomType(models.Model):
     size_sqm = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["product", "code"], name="roomtype_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "code"], name="roomtype_unique_code")
+        ]
 
     @property
     def name(self) -> str:
@@ -278,7 +299,9 @@ class RatePlan(models.Model):
     meal_plan = models.CharField(max_length=2, choices=MealPlan.choices, default=MealPlan.ROOM_ONLY)
     cancellation_policy = models.ForeignKey(CancellationPolicy, on_delete=models.PROTECT)
     prepayment = models.CharField(max_length=8, choices=Prepayment.choices, default=Prepayment.FULL)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived"
+    )
     derivation = models.CharField(max_length=8, choices=Derivation.choices, blank=True)
     derivation_value = models.DecimalField(max_digits=10, decimal_places=3, default=0)
     base_occupancy = models.PositiveSmallIntegerField(default=2)
@@ -290,7 +313,8 @@ class RatePlan(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "code"], name="rateplan_unique_code"),
             models.CheckConstraint(
-                condition=Q(parent__isnull=True, derivation="") | Q(parent__isnull=False, derivation__in=["percent", "amount"]),
+                condition=Q(parent__isnull=True, derivation="")
+                | Q(parent__isnull=False, derivation__in=["percent", "amount"]),
                 name="rateplan_derived_has_rule",
             ),
         ]
@@ -303,7 +327,9 @@ class RatePlan(models.Model):
 class LengthOfStayDiscount(models.Model):
     """Stays of at least ``min_nights`` get ``percent_off`` (the largest that applies wins)."""
 
-    rate_plan = models.ForeignKey(RatePlan, on_delete=models.CASCADE, related_name="length_of_stay_discounts")
+    rate_plan = models.ForeignKey(
+        RatePlan, on_delete=models.CASCADE, related_name="length_of_stay_discounts"
+    )
     min_nights = models.PositiveSmallIntegerField()
     percent_off = models.DecimalField(max_digits=5, decimal_places=2)
 
@@ -311,7 +337,10 @@ class LengthOfStayDiscount(models.Model):
         ordering = ["min_nights"]
         constraints = [
             models.UniqueConstraint(fields=["rate_plan", "min_nights"], name="los_unique"),
-            models.CheckConstraint(condition=Q(percent_off__gt=0, percent_off__lt=100, min_nights__gte=2), name="los_sane"),
+            models.CheckConstraint(
+                condition=Q(percent_off__gt=0, percent_off__lt=100, min_nights__gte=2),
+                name="los_sane",
+            ),
         ]
 
 
@@ -319,20 +348,32 @@ class Offer(models.Model):
     """A bookable variant of a product; inventory slots hang off it (or off its pool)."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="offers")
-    code = models.CharField(max_length=40, unique=True, help_text="Short public code, e.g. for SMS booking")
+    code = models.CharField(
+        max_length=40, unique=True, help_text="Short public code, e.g. for SMS booking"
+    )
     name_en = models.CharField(max_length=160)
     name_zh = models.CharField(max_length=160)
     is_active = models.BooleanField(default=True)
     # Hotel
-    room_type = models.ForeignKey(RoomType, null=True, blank=True, on_delete=models.CASCADE, related_name="offers")
-    rate_plan = models.ForeignKey(RatePlan, null=True, blank=True, on_delete=models.CASCADE, related_name="offers")
+    room_type = models.ForeignKey(
+        RoomType, null=True, blank=True, on_delete=models.CASCADE, related_name="offers"
+    )
+    rate_plan = models.ForeignKey(
+        RatePlan, null=True, blank=True, on_delete=models.CASCADE, related_name="offers"
+    )
     # A derived hotel offer sells the rooms of its pool offer (same room type, parent plan).
-    inventory_pool = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="pooled_offers")
+    inventory_pool = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="pooled_offers"
+    )
     # Tours, tickets and transport
-    cancellation_policy = models.ForeignKey(CancellationPolicy, null=True, blank=True, on_delete=models.PROTECT)
+    cancellation_policy = models.ForeignKey(
+        CancellationPolicy, null=True, blank=True, on_delete=models.PROTECT
+    )
     min_party = models.PositiveSmallIntegerField(default=1)
     max_party = models.PositiveSmallIntegerField(default=20)
-    is_open_dated = models.BooleanField(default=False, help_text="Ticket valid N days from purchase")
+    is_open_dated = models.BooleanField(
+        default=False, help_text="Ticket valid N days from purchase"
+    )
     validity_days = models.PositiveSmallIntegerField(null=True, blank=True)
     departure_time = models.TimeField(null=True, blank=True)
     arrival_time = models.TimeField(null=True, blank=True)
@@ -344,9 +385,13 @@ class Offer(models.Model):
     class Meta:
         ordering = ["product_id", "position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(min_party__gte=1) & Q(max_party__gte=models.F("min_party")), name="offer_party_range"),
             models.CheckConstraint(
-                condition=Q(is_open_dated=False) | Q(validity_days__gte=1), name="offer_open_dated_has_validity"
+                condition=Q(min_party__gte=1) & Q(max_party__gte=models.F("min_party")),
+                name="offer_party_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_open_dated=False) | Q(validity_days__gte=1),
+                name="offer_open_dated_has_validity",
             ),
         ]
 

@@ -13,7 +13,12 @@ class PaymentStatus(models.TextChoices):
 
 
 PAYMENT_TRANSITIONS: dict[str, set[str]] = {
-    PaymentStatus.CREATED: {PaymentStatus.PENDING, PaymentStatus.CAPTURED, PaymentStatus.FAILED, PaymentStatus.CANCELLED},
+    PaymentStatus.CREATED: {
+        PaymentStatus.PENDING,
+        PaymentStatus.CAPTURED,
+        PaymentStatus.FAILED,
+        PaymentStatus.CANCELLED,
+    },
     PaymentStatus.PENDING: {PaymentStatus.CAPTURED, PaymentStatus.FAILED, PaymentStatus.CANCELLED},
     # A provider may report success after a decline or a time-out on our side: money taken
     # must be recorded so it can be refunded.

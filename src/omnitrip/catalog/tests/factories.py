@@ -56,7 +56,9 @@ def destination_tree() -> dict[str, Destination]:
     return {"cn": cn, "yunnan": yn, "kunming": km, "dianchi": dc}
 
 
-def policy(kind: str = "free", rules: list | None = None, code: str | None = None) -> CancellationPolicy:
+def policy(
+    kind: str = "free", rules: list | None = None, code: str | None = None
+) -> CancellationPolicy:
     if rules is None:
         rules = (
             [{"days_before": 0, "penalty_percent": "100"}]
@@ -72,14 +74,17 @@ def policy(kind: str = "free", rules: list | None = None, code: str | None = Non
     )
 
 
-def product(kind: str = ProductKind.HOTEL, *, destination: Destination | None = None, **fields) -> Product:
+def product(
+    kind: str = ProductKind.HOTEL, *, destination: Destination | None = None, **fields
+) -> Product:
     n = next(_seq)
     defaults = {
         "code": f"{kind}-{n}",
         "kind": kind,
         "status": ProductStatus.PUBLISHED,
         "supplier": fields.pop("supplier", None) or OrganisationFactory(),
-        "destination": destination or DestinationFactory(code="cn", level=1, name_en="China", name_zh="中国"),
+        "destination": destination
+        or DestinationFactory(code="cn", level=1, name_en="China", name_zh="中国"),
         "title_en": f"Test {kind} {n}",
         "title_zh": f"测试{kind}{n}",
         "timezone": "Asia/Shanghai",
@@ -90,9 +95,23 @@ def product(kind: str = ProductKind.HOTEL, *, destination: Destination | None = 
     return Product.objects.create(**defaults)
 
 
-def slots(offer: Offer, start: dt.date, days: int, *, capacity: int = 5, price_minor: int = 50000, **fields) -> list[InventorySlot]:
+def slots(
+    offer: Offer,
+    start: dt.date,
+    days: int,
+    *,
+    capacity: int = 5,
+    price_minor: int = 50000,
+    **fields,
+) -> list[InventorySlot]:
     return InventorySlot.objects.bulk_create(
-        InventorySlot(offer=offer, date=start + dt.timedelta(days=i), capacity=capacity, price_minor=price_minor, **fields)
+        InventorySlot(
+            offer=offer,
+            date=start + dt.timedelta(days=i),
+            capacity=capacity,
+            price_minor=price_minor,
+            **fields,
+        )
         for i in range(days)
     )
 
@@ -110,31 +129,82 @@ def hotel_offer(
     """A published hotel with one room type sold under one standard rate plan, with slots."""
     start = start or dt.date.today()
     hotel = product(ProductKind.HOTEL, **(product_fields or {}))
-    room = RoomType.objects.create(product=hotel, code="dbl", name_en="Double room", name_zh="双人间",
-                                   max_adults=3, max_children=2, max_occupancy=4)
-    plan = RatePlan.objects.create(product=hotel, code="flex", name_en="Flexible", name_zh="灵活价",
-                                   meal_plan="BB", cancellation_policy=cancellation or policy(), **rate_fields)
-    offer = Offer.objects.create(product=hotel, code=f"H{next(_seq)}", name_en="Double, flexible",
-                                 name_zh="双人间 灵活价", room_type=room, rate_plan=plan)
+    room = RoomType.objects.create(
+        product=hotel,
+        code="dbl",
+        name_en="Double room",
+        name_zh="双人间",
+        max_adults=3,
+        max_children=2,
+        max_occupancy=4,
+    )
+    plan = RatePlan.objects.create(
+        product=hotel,
+        code="flex",
+        name_en="Flexible",
+        name_zh="灵活价",
+        meal_plan="BB",
+        cancellation_policy=cancellation or policy(),
+        **rate_fields,
+    )
+    offer = Offer.objects.create(
+        product=hotel,
+        code=f"H{next(_seq)}",
+        name_en="Double, flexible",
+        name_zh="双人间 灵活价",
+        room_type=room,
+        rate_plan=plan,
+    )
     slots(offer, start, days, capacity=capacity, price_minor=price_minor)
     return offer
 
 
-def dated_offer(kind: str = ProductKind.ATTRACTION, *, start: dt.date | None = None, days: int = 30, capacity: int = 10,
-                price_minor: int = 12000, child_price_minor: int | None = None, cancellation: CancellationPolicy | None = None,
-                product_fields: dict | None = None, **offer_fields) -> Offer:
+def dated_offer(
+    kind: str = ProductKind.ATTRACTION,
+    *,
+    start: dt.date | None = None,
+    days: int = 30,
+    capacity: int = 10,
+    price_minor: int = 12000,
+    child_price_minor: int | None = None,
+    cancellation: CancellationPolicy | None = None,
+    product_fields: dict | None = None,
+    **offer_fields,
+) -> Offer:
     """A tour departure class, a dated ticket or a route departure, with slots."""
     start = start or dt.date.today()
     prod = product(kind, **(product_fields or {}))
-    offer = Offer.objects.create(product=prod, code=f"D{next(_seq)}", name_en="Standard", name_zh="标准",
-                                 cancellation_policy=cancellation or policy(), **offer_fields)
-    slots(offer, start, days, capacity=capacity, price_minor=price_minor, child_price_minor=child_price_minor)
+    offer = Offer.objects.create(
+        product=prod,
+        code=f"D{next(_seq)}",
+        name_en="Standard",
+        name_zh="标准",
+        cancellation_policy=cancellation or policy(),
+        **offer_fields,
+    )
+    slots(
+        offer,
+        start,
+        days,
+        capacity=capacity,
+        price_minor=price_minor,
+        child_price_minor=child_price_minor,
+    )
     return offer
 
 
-def open_dated_ticket(*, quota: int = 100, price_minor: int = 8000, validity_days: int = 90, **product_fields) -> Offer:
+def open_dated_ticket(
+    *, quota: int = 100, price_minor: int = 8000, validity_days: int = 90, **product_fields
+) -> Offer:
     prod = product(ProductKind.ATTRACTION, **product_fields)
-    offer = Offer.objects.create(product=prod, code=f"T{next(_seq)}", name_en="Open ticket", name_zh="不限日期门票",
-                                 cancellation_policy=policy(), is_open_dated=True, validity_days=validity_days)
+    offer = Offer.objects.create(
+        product=prod,
+        code=f"T{next(_seq)}",
+        name_en="Open ticket",
+        name_zh="不限日期门票",
+        cancellation_policy=policy(),
+        is_open_dated=True,
+        validity_days=validity_days,
+    )
     InventorySlot.objects.create(offer=offer, date=None, capacity=quota, price_minor=price_minor)
     return offer

@@ -80,8 +80,10 @@ class PaymentProvider(ABC):
 
     def acknowledgement(self, accepted: bool) -> tuple[int, str, str]:
         """``(status, content_type, body)`` the vendor expects back from our webhook."""
-        return (200 if accepted else 400), "application/json", '{"received": %s}' % (
-            "true" if accepted else "false"
+        return (
+            (200 if accepted else 400),
+            "application/json",
+            '{"received": %s}' % ("true" if accepted else "false"),
         )
 
     @abstractmethod
