@@ -15,3 +15,14 @@ if not settings.PRODUCTION:
     # Embedded mode serves uploaded media itself; production puts a web server or object
     # store in front (docs/operations.md).
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+
+def handler404(request, exception=None):
+    """Unknown URLs under /api/ answer as problems; elsewhere Django's page."""
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        from omnitrip.api.problems import problem
+
+        return problem(404, "not_found", "Not found", f"No API route {request.path}")
+    return page_not_found(request, exception)

@@ -113,6 +113,10 @@ class QuoteOut(Schema):
     subtotal: MoneyOut
     taxes: MoneyOut
     total: MoneyOut
+    display_total: MoneyOut | None = Field(
+        None,
+        description="The total converted to the requested display currency (charged in `currency`)",
+    )
 
 
 class PaymentOut(Schema):

@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
 from ninja import Field as F
+from ninja import Query, Router, Schema
 
 from omnitrip.catalog.models import Offer, Product, ProductStatus
 from omnitrip.core.errors import NotFound

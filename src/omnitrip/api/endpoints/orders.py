@@ -17,6 +17,7 @@ from omnitrip.orders.services import lifecycle
 from omnitrip.orders.services import payments as order_payments
 from omnitrip.orders.services.checkout import Contact, place_order
 from omnitrip.pricing.requests import ItemRequest
+from omnitrip.pricing.services import convert_for_display
 from omnitrip.pricing.services import create_quote as price_basket
 
 from .. import presenters as p
@@ -47,9 +48,20 @@ def _requests(items: list[ItemIn]) -> list[ItemRequest]:
 
 
 @router.post("/quotes", response={200: QuoteOut, **ERRORS}, operation_id="create_quote")
-def create_quote(request: HttpRequest, body: QuoteIn, lang: str = "en"):
-    """Price a basket, itemised with taxes and fees, without holding anything."""
-    return p.quote(price_basket(_requests(body.items)), lang)
+def create_quote(
+    request: HttpRequest, body: QuoteIn, lang: str = "en", currency: str | None = None
+):
+    """Price a basket, itemised with taxes and fees, without holding anything.
+
+    `currency` adds the total converted for display from the exchange-rate table.
+    """
+    basket = price_basket(_requests(body.items))
+    out = p.quote(basket, lang)
+    if currency:
+        out.display_total = p.MoneyOut.of(
+            convert_for_display(basket.total, currency.upper()[:3]), lang
+        )
+    return out
 
 
 def _load(code: str) -> Order:
