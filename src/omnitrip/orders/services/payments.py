@@ -74,7 +74,9 @@ def receive_payment_notification(
     event, _notification, created = payments.store_notification(
         provider_name, body, headers, remote_addr=remote_addr
     )
-    if created:
+    # A replay of an event whose processing never finished (a worker died) runs it again;
+    # processing is idempotent, so a replay of a processed event is simply acknowledged.
+    if created or event.status == WebhookEvent.Status.RECEIVED:
         process_payment_event.delay(event.pk)
     return event
 
@@ -173,7 +175,7 @@ def refund_order(order: Order, amount_minor: int, *, reason: str, actor: str) ->
         if share <= 0:
             continue
         payments.request_refund(
-            payment, share, reason=reason, idempotency_key=f"{reason}:{order.code}:{payment.code}"
+            payment, share, reason=reason, idempotency_key=f"{reason[:30]}:{order.code}:{payment.code}"
         )
         remaining -= share
     refunded = amount_minor - remaining
