@@ -40,6 +40,7 @@ check: test-deps
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy src/omnitrip
 	$(PY) -m omnitrip.cli check --fail-level WARNING
 
 format: test-deps

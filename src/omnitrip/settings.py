@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -130,7 +131,8 @@ CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE = {
+# Values are Celery schedules: timedeltas here (the embedded scheduler reads total_seconds()).
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "release-expired-holds": {
         "task": "omnitrip.inventory.tasks.release_expired_holds",
         "schedule": timedelta(seconds=60),

@@ -10,7 +10,8 @@ from omnitrip.core.ids import secret_token, token_digest
 
 
 class User(AbstractUser):
-    email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)
+    # Nullable, unlike AbstractUser.email (typed str), hence the override's type: ignore.
+    email = models.EmailField(_("e-mail"), unique=True, null=True, blank=True)  # type: ignore[assignment]
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     preferred_language = models.CharField(max_length=10, default="en")
     preferred_currency = models.CharField(max_length=3, blank=True)

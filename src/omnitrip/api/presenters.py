@@ -66,7 +66,8 @@ def destination(dest: Destination) -> DestinationOut:
     return DestinationOut(code=dest.code, name=Text.of(dest, "name"), path=dest.path)
 
 
-def image_url(name: str) -> str:
+def image_url(name: str | None) -> str:
+    assert name is not None  # ImageField column is NOT NULL: a loaded image has a file name
     return f"{settings.MEDIA_URL}{name}"
 
 
@@ -80,13 +81,14 @@ def first_image(product: Product) -> ImageOut | None:
 
 def offer(o: Offer) -> OfferOut:
     pol = o.policy()
+    pool = o.inventory_pool if o.inventory_pool_id else None
     return OfferOut(
         code=o.code,
         name=Text.of(o, "name"),
         room_type=o.room_type.code if o.room_type else None,
         rate_plan=o.rate_plan.code if o.rate_plan else None,
         meal_plan=o.rate_plan.meal_plan if o.rate_plan else None,
-        shares_inventory_with=o.inventory_pool.code if o.inventory_pool_id else None,
+        shares_inventory_with=pool.code if pool is not None else None,
         is_open_dated=o.is_open_dated,
         validity_days=o.validity_days,
         min_party=o.min_party,

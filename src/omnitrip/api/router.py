@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from collections.abc import Callable
+from typing import TypeVar, cast
+
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -23,6 +26,17 @@ class JsonOnlyParser(Parser):
         return super().parse_body(request)
 
 
+E = TypeVar("E", bound=Exception)
+
+
+def _handler(
+    func: Callable[[HttpRequest, E], HttpResponse],
+) -> Callable[[HttpRequest, E | type[E]], HttpResponse]:
+    """django-ninja types a handler's argument as the exception or its class; it passes
+    the raised instance, which is what the handlers in :mod:`.problems` take."""
+    return cast("Callable[[HttpRequest, E | type[E]], HttpResponse]", func)
+
+
 api = NinjaAPI(
     title="omnitrip API",
     version="1.0.0",
@@ -31,10 +45,10 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     parser=JsonOnlyParser(),
 )
-api.add_exception_handler(DomainError, problems.from_domain_error)
-api.add_exception_handler(ValidationError, problems.from_validation_error)
-api.add_exception_handler(AuthenticationError, problems.from_authentication_error)
-api.add_exception_handler(HttpError, problems.from_http_error)
-api.add_exception_handler(Exception, problems.from_unexpected)
+api.add_exception_handler(DomainError, _handler(problems.from_domain_error))
+api.add_exception_handler(ValidationError, _handler(problems.from_validation_error))
+api.add_exception_handler(AuthenticationError, _handler(problems.from_authentication_error))
+api.add_exception_handler(HttpError, _handler(problems.from_http_error))
+api.add_exception_handler(Exception, _handler(problems.from_unexpected))
 for module in (catalog, orders, supplier, webhooks):
     api.add_router("", module.router)

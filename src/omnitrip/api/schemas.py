@@ -114,7 +114,7 @@ class QuoteOut(Schema):
     taxes: MoneyOut
     total: MoneyOut
     display_total: MoneyOut | None = Field(
-        None,
+        default=None,
         description="The total converted to the requested display currency (charged in `currency`)",
     )
 

@@ -187,7 +187,7 @@ class Product(models.Model):
 
 
 def build_search_text(product: Product) -> str:
-    dest = product.destination
+    dest: Destination | None = product.destination
     parts = [
         product.title_en,
         product.title_zh,
@@ -406,7 +406,9 @@ class Offer(models.Model):
 
     def policy(self) -> CancellationPolicy | None:
         if self.rate_plan_id:
-            return self.rate_plan.cancellation_policy
+            rate_plan = self.rate_plan
+            assert rate_plan is not None  # rate_plan_id is set
+            return rate_plan.cancellation_policy
         return self.cancellation_policy
 
     def __str__(self) -> str:

@@ -38,7 +38,9 @@ def lock_row(model: type[M], pk: Any, *, nowait: bool = False) -> M:
         raise RuntimeError("lock_row needs an open transaction")
     try:
         return model._default_manager.select_for_update(nowait=nowait).get(pk=pk)
-    except model.DoesNotExist as exc:
+    # The django-stubs plugin only adds ``DoesNotExist`` to concrete models, not to the
+    # ``type[M]`` bound; at run time every concrete model has it.
+    except model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise NotFound(f"{model.__name__} not found") from exc
     except DatabaseError as exc:  # NOWAIT or lock_timeout on PostgreSQL
         raise Conflict("This record is being changed by another request") from exc

@@ -120,6 +120,7 @@ def _hotel_lines(stay: Stay, slots_by_date: dict[Any, InventorySlot], quote: Ite
     room_name_zh = stay.offer.room_type.name_zh if stay.offer.room_type else stay.offer.name_zh
     nightly_total = 0
     for date in stay.dates:
+        assert date is not None  # a hotel stay is always dated (pricing.requests.resolve)
         price = slots_by_date[date].price_minor
         if plan is not None and plan.parent_id:
             price = derived_price(plan, price)

@@ -9,10 +9,12 @@ the checkout uses, for the offers of the page being shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, NotRequired, TypedDict, cast
 
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 
 from omnitrip.catalog.models import Destination, Offer, Product, ProductKind, ProductStatus
 from omnitrip.core.errors import InvalidInput, NotFound
@@ -21,11 +23,23 @@ from omnitrip.inventory.models import InventorySlot
 
 from .errors import InvalidDates, NotBookable
 from .quotes import ItemQuote
-from .requests import BOOKING_HORIZON_DAYS, MAX_NIGHTS, ItemRequest, local_today, resolve
+from .requests import BOOKING_HORIZON_DAYS, MAX_NIGHTS, ItemRequest, Stay, local_today, resolve
 from .services import exchange_rate, quote_stay, slot_filter
 
 SORTS = {"price", "-price", "rating", "popularity"}
 KINDS = set(ProductKind.values)
+
+ToDisplay = Callable[[Money], Money]
+
+
+class _Candidate(TypedDict):
+    """A product row being filtered and sorted by price (``display`` is added in place)."""
+
+    pk: int
+    currency: str
+    rating: Decimal
+    popularity: int
+    display: NotRequired[int]  # the base price in the query's display currency, minor units
 
 
 @dataclass(frozen=True)
@@ -96,7 +110,7 @@ def _validate(query: SearchQuery) -> None:
         raise InvalidInput("min_price is above max_price", field="min_price")
 
 
-def _products(query: SearchQuery):
+def _products(query: SearchQuery) -> QuerySet[Product]:
     products = Product.objects.filter(status=ProductStatus.PUBLISHED)
     if query.destination:
         path = (
@@ -123,7 +137,7 @@ def _units(kind: str, query: SearchQuery) -> int:
     return query.adults + query.children  # tickets: one per visitor
 
 
-def _available_inventory_offers(products, query: SearchQuery) -> dict[int, int]:
+def _available_inventory_offers(products: QuerySet[Product], query: SearchQuery) -> dict[int, int]:
     """``{inventory offer id: base total}`` of offers bookable on the query's dates."""
     start = query.check_in
     assert start is not None
@@ -223,8 +237,13 @@ def search(query: SearchQuery) -> SearchPage:
     for offer_id, product_id in Offer.objects.filter(pk__in=totals).values_list("pk", "product_id"):
         base = totals[offer_id]
         per_product[product_id] = min(per_product.get(product_id, base), base)
-    candidates = list(
-        Product.objects.filter(pk__in=per_product).values("pk", "currency", "rating", "popularity")
+    candidates = cast(
+        "list[_Candidate]",
+        list(
+            Product.objects.filter(pk__in=per_product).values(
+                "pk", "currency", "rating", "popularity"
+            )
+        ),
     )
     for row in candidates:
         row["display"] = to_display(Money(per_product[row["pk"]], row["currency"])).amount_minor
@@ -241,7 +260,7 @@ def search(query: SearchQuery) -> SearchPage:
     return SearchPage(query, len(candidates), hits)
 
 
-def _sort_key(sort: str):
+def _sort_key(sort: str) -> Callable[[_Candidate], tuple[Any, ...]]:
     if sort == "price":
         return lambda c: (c["display"], c["pk"])
     if sort == "-price":
@@ -252,7 +271,7 @@ def _sort_key(sort: str):
 
 
 def _exact_hits(
-    page_ids: list[int], totals: dict[int, int], query: SearchQuery, to_display
+    page_ids: list[int], totals: dict[int, int], query: SearchQuery, to_display: ToDisplay
 ) -> list[SearchHit]:
     products = {
         p.pk: p
@@ -273,7 +292,8 @@ def _exact_hits(
         .prefetch_related("rate_plan__length_of_stay_discounts", "product__taxes")
     )
     slot_query = Q(pk__in=[])
-    requests = {}
+    requests: dict[int, Stay] = {}
+    stay: Stay | None
     for offer in offers:
         try:
             stay = resolve(offer, _request_for(offer, query))
@@ -303,7 +323,9 @@ def _exact_hits(
     return hits
 
 
-def _search_undated(products, query: SearchQuery, to_display) -> SearchPage:
+def _search_undated(
+    products: QuerySet[Product], query: SearchQuery, to_display: ToDisplay
+) -> SearchPage:
     """No dates: every published product with its lowest upcoming price ("from")."""
     today = dt.date.today()
     lowest: dict[int, int] = {}
@@ -315,8 +337,9 @@ def _search_undated(products, query: SearchQuery, to_display) -> SearchPage:
     )
     for row in rows:
         lowest[row["offer__product_id"]] = row["low"]
-    candidates = list(
-        products.filter(pk__in=list(lowest)).values("pk", "currency", "rating", "popularity")
+    candidates = cast(
+        "list[_Candidate]",
+        list(products.filter(pk__in=list(lowest)).values("pk", "currency", "rating", "popularity")),
     )
     for c in candidates:
         c["display"] = to_display(Money(lowest[c["pk"]], c["currency"])).amount_minor

@@ -50,14 +50,20 @@ def slot_filter(stay: Stay) -> Q:
         return Q(offer_id=offer_id, date__isnull=True)
     dates = list(stay.dates)
     if stay.nights:
-        dates.append(stay.dates[-1] + dt.timedelta(days=1))
+        last_night = stay.dates[-1]
+        assert last_night is not None  # a stay with nights is always dated
+        dates.append(last_night + dt.timedelta(days=1))
     return Q(offer_id=offer_id, date__in=dates)
 
 
 def split_slots(stay: Stay, slots: Sequence[InventorySlot]) -> tuple[dict, InventorySlot | None]:
     offer_id = stay.offer.inventory_offer_id
     mine = {s.date: s for s in slots if s.offer_id == offer_id}
-    departure = mine.pop(stay.dates[-1] + dt.timedelta(days=1), None) if stay.nights else None
+    departure = None
+    if stay.nights:
+        last_night = stay.dates[-1]
+        assert last_night is not None  # a stay with nights is always dated
+        departure = mine.pop(last_night + dt.timedelta(days=1), None)
     return {d: mine[d] for d in stay.dates if d in mine}, departure
 
 

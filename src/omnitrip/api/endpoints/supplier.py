@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from omnitrip.accounts.models import ApiKey
 from omnitrip.fulfilment.services import redeem_voucher as redeem
 
 from ..auth import supplier_auth
@@ -21,7 +22,7 @@ router = Router(tags=["supplier"])
 )
 def redeem_voucher(request: HttpRequest, body: RedeemIn):
     """Redeem a voucher by its code, exactly once; only the supplier of its product may."""
-    key = request.auth
+    key: ApiKey = request.auth  # type: ignore[attr-defined]  # set by ninja's auth=supplier_auth
     voucher = redeem(key.organisation, body.code, actor=f"api-key:{key.prefix}")
     item = voucher.order_item
     return RedeemOut(

@@ -8,6 +8,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,6 +34,9 @@ from ..access import access_token, digest_for
 from ..errors import IdempotencyKeyReused, InvalidContact
 from ..models import Channel, Order, OrderItem
 from ..states import OrderStatus
+
+if TYPE_CHECKING:
+    from omnitrip.accounts.models import Organisation, User
 
 MAX_ITEMS = 10
 
@@ -87,8 +91,11 @@ def _service_window(
         )
         return None, dt.datetime.combine(valid_until, dt.time(23, 59), tzinfo=tz), valid_until
     start = stay.dates[0]
+    assert start is not None  # only an open-dated offer's stay has no date (resolve)
     if product.kind == ProductKind.HOTEL:
-        end = stay.dates[-1] + dt.timedelta(days=1)
+        last_night = stay.dates[-1]
+        assert last_night is not None
+        end = last_night + dt.timedelta(days=1)
         return (
             dt.datetime.combine(start, product.check_in_time or dt.time(14), tzinfo=tz),
             dt.datetime.combine(end, product.check_out_time or dt.time(12), tzinfo=tz),
@@ -129,8 +136,8 @@ def place_order(
     *,
     channel: str = Channel.WEB,
     actor: str,
-    customer=None,
-    partner=None,
+    customer: User | None = None,
+    partner: Organisation | None = None,
     language: str = "en",
     idempotency_scope: str = "",
     idempotency_key: str | None = None,
@@ -188,15 +195,15 @@ def _place(
     stays: list[Stay],
     contact: Contact,
     *,
-    channel,
-    actor,
-    customer,
-    partner,
-    language,
-    scope,
-    key,
-    print_,
-    now,
+    channel: str,
+    actor: str,
+    customer: User | None,
+    partner: Organisation | None,
+    language: str,
+    scope: str,
+    key: str | None,
+    print_: str,
+    now: dt.datetime,
 ) -> PlacedOrder:
     with transaction.atomic(durable=True):
         set_lock_timeout()

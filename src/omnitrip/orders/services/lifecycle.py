@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, Q
@@ -24,7 +25,9 @@ from ..policy import ItemRefund, item_refund
 from ..states import ORDER_TRANSITIONS, OrderStatus
 
 
-def _move(order: Order, to: str, *, actor: str, reason: str = "", **data) -> tuple[Order, bool]:
+def _move(
+    order: Order, to: str, *, actor: str, reason: str = "", **data: Any
+) -> tuple[Order, bool]:
     return transition(
         order, to, table=ORDER_TRANSITIONS, record=events.status_recorder(actor, reason, **data)
     )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
@@ -12,17 +14,19 @@ class Command(BaseCommand):
         "again keeps the data), and serve the platform (API at /api/v1/, docs at /api/v1/docs)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true", help="Prepare the data and exit")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed", demo=True)
         if opts["no_serve"]:
             return
         base = f"http://{opts['host']}:{opts['port']}"
-        self.stdout.write(f"API docs:  {base}/api/v1/docs\nOpenAPI:   {base}/api/v1/openapi.json\n"
-                          f"Products:  {base}/api/v1/products?destination=cn")
+        self.stdout.write(
+            f"API docs:  {base}/api/v1/docs\nOpenAPI:   {base}/api/v1/openapi.json\n"
+            f"Products:  {base}/api/v1/products?destination=cn"
+        )
         call_command("serve", host=opts["host"], port=opts["port"])

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Issue an API key for an organisation. The secret is printed once; only its SHA-256 is stored."
+    help = (
+        "Issue an API key for an organisation. The secret is printed once; "
+        "only its SHA-256 is stored."
+    )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("organisation", help="Organisation code")
         parser.add_argument("--scope", choices=["supplier", "partner"], default="supplier")
         parser.add_argument("--name", default="default")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         from django.apps import apps
 
         organisation_model = apps.get_model("accounts", "Organisation")

@@ -6,9 +6,10 @@ import logging
 import signal
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
 log = logging.getLogger("omnitrip.scheduler")
@@ -20,10 +21,10 @@ class Command(BaseCommand):
         "With a broker, run `omnitrip worker --beat` instead."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--once", action="store_true", help="Run every task once and exit")
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         from omnitrip.celery import app
 
         app.loader.import_default_modules()  # autodiscovery is lazy; the loop needs the tasks now

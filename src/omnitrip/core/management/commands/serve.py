@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+
+if TYPE_CHECKING:
+    from django.core.handlers.wsgi import WSGIHandler
 
 
 def default_workers() -> int:
@@ -21,14 +25,20 @@ class Command(BaseCommand):
         "completion) every minute."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("OMNITRIP_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers())))
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("OMNITRIP_THREADS", "4")))
-        parser.add_argument("--no-scheduler", action="store_true", help="Do not start the embedded scheduler")
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers()))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("OMNITRIP_THREADS", "4"))
+        )
+        parser.add_argument(
+            "--no-scheduler", action="store_true", help="Do not start the embedded scheduler"
+        )
 
-    def handle(self, *args, **opts):
+    def handle(self, *args: Any, **opts: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
         from omnitrip.wsgi import application
@@ -37,7 +47,7 @@ class Command(BaseCommand):
         if settings.CELERY_TASK_ALWAYS_EAGER and not opts["no_scheduler"]:
             # A separate process: forking gunicorn workers from a process holding open
             # database handles would share them between processes.
-            scheduler = subprocess.Popen([sys.executable, "-m", "omnitrip.cli", "scheduler"])  # noqa: S603
+            scheduler = subprocess.Popen([sys.executable, "-m", "omnitrip.cli", "scheduler"])
 
         options = {
             "bind": f"{opts['host']}:{opts['port']}",
@@ -54,16 +64,18 @@ class Command(BaseCommand):
         }
 
         class Server(BaseApplication):
-            def load_config(self):
+            def load_config(self) -> None:
                 for key, value in options.items():
                     if value is not None:
                         self.cfg.set(key, value)
 
-            def load(self):
+            def load(self) -> WSGIHandler:
                 return application
 
-        self.stdout.write(f"omnitrip serving on http://{opts['host']}:{opts['port']}/ "
-                          f"({opts['workers']} workers × {opts['threads']} threads)")
+        self.stdout.write(
+            f"omnitrip serving on http://{opts['host']}:{opts['port']}/ "
+            f"({opts['workers']} workers × {opts['threads']} threads)"
+        )
         try:
             Server().run()
         finally:
