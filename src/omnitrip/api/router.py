@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -37,7 +37,24 @@ def _handler(
     return cast("Callable[[HttpRequest, E | type[E]], HttpResponse]", func)
 
 
-api = NinjaAPI(
+class OmnitripAPI(NinjaAPI):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        """Errors are documented with the media type we send: application/problem+json."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content", {})
+                    if (
+                        str(status).isdigit()
+                        and int(status) >= 400
+                        and "application/json" in content
+                    ):
+                        content["application/problem+json"] = content.pop("application/json")
+        return schema
+
+
+api = OmnitripAPI(
     title="omnitrip API",
     version="1.0.0",
     description="Search, quote, book, pay, cancel and redeem. Errors are RFC 9457 problem details "

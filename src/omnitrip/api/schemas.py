@@ -52,9 +52,9 @@ class ItemIn(Schema):
     offer: str = Field(min_length=1, max_length=40, description="Offer code")
     start_date: dt.date | None = Field(None, description="Check-in, departure or visit date")
     end_date: dt.date | None = Field(None, description="Check-out date (stays only)")
-    quantity: int = Field(1, ge=1, le=50, description="Rooms or tickets")
-    adults: int = Field(1, ge=0, le=30, description="Adults (per room for stays)")
-    children: int = Field(0, ge=0, le=10, description="Children (per room for stays)")
+    quantity: int = Field(1, ge=1, le=50, strict=True, description="Rooms or tickets")
+    adults: int = Field(1, ge=0, le=30, strict=True, description="Adults (per room for stays)")
+    children: int = Field(0, ge=0, le=10, strict=True, description="Children (per room for stays)")
 
 
 class QuoteIn(Schema):

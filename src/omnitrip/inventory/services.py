@@ -117,12 +117,20 @@ def active_holds(references: Iterable[str]) -> list[Hold]:
 def convert_holds(references: Sequence[str], *, now: dt.datetime | None = None) -> bool:
     """Turn the live holds of these owners into sales (held → sold).
 
-    Returns False, changing nothing, unless every owner still has its live holds (a hold
-    that expired has given its units back; the caller then tries :func:`sell_directly`).
+    Returns False, changing nothing, unless every hold of every owner is still live. A
+    stay holds one row per night and the expiry sweep gives nights back one slot at a
+    time, so "each owner has some live hold" is not enough: one lapsed night means the
+    whole basket must be sold again (the caller then tries :func:`sell_directly`).
     Caller holds the order lock inside a transaction. Idempotent per hold.
     """
     _require_transaction()
     now = now or timezone.now()
+    if (
+        Hold.objects.filter(reference__in=list(references))
+        .exclude(status=HoldStatus.ACTIVE)
+        .exists()
+    ):
+        return False
     holds = active_holds(references)
     if {h.reference for h in holds} != set(references):
         return False

@@ -22,6 +22,7 @@ from ..schemas import (
     AvailabilityDayOut,
     AvailabilityOut,
     ImageOut,
+    Problem,
     ProductOut,
     ProductSummaryOut,
     SearchOut,
@@ -51,7 +52,11 @@ class SearchParams(Schema):
     lang: str = F("en", description="Language of formatted amounts: en or zh-hans")
 
 
-@router.get("/products", response=SearchOut, operation_id="search_products")
+@router.get(
+    "/products",
+    response={200: SearchOut, 404: Problem, 422: Problem},
+    operation_id="search_products",
+)
 def search_products(request: HttpRequest, params: Query[SearchParams]):
     """Bookable products for the dates and party, with the total for the stay."""
     result = search(
@@ -123,7 +128,9 @@ def _product(code: str) -> Product:
     return product
 
 
-@router.get("/products/{code}", response=ProductOut, operation_id="get_product")
+@router.get(
+    "/products/{code}", response={200: ProductOut, 404: Problem}, operation_id="get_product"
+)
 def get_product(request: HttpRequest, code: str):
     """Everything about one product: content, offers with their terms, taxes and fees."""
     product = _product(code)
@@ -174,7 +181,9 @@ class AvailabilityParams(Schema):
 
 
 @router.get(
-    "/offers/{code}/availability", response=AvailabilityOut, operation_id="get_availability"
+    "/offers/{code}/availability",
+    response={200: AvailabilityOut, 404: Problem, 422: Problem},
+    operation_id="get_availability",
 )
 def get_availability(request: HttpRequest, code: str, params: Query[AvailabilityParams]):
     """Per date: units left and the price per unit (derived rate plans priced from their parent)."""

@@ -82,13 +82,11 @@ def fingerprint(requests: Sequence[ItemRequest], contact: Contact, channel: str)
 
 
 def _service_window(
-    stay: Stay, tz: ZoneInfo
+    stay: Stay, tz: ZoneInfo, now: dt.datetime
 ) -> tuple[dt.datetime | None, dt.datetime | None, dt.date | None]:
     offer, product = stay.offer, stay.offer.product
     if offer.is_open_dated:
-        valid_until = timezone.now().astimezone(tz).date() + dt.timedelta(
-            days=offer.validity_days or 0
-        )
+        valid_until = now.astimezone(tz).date() + dt.timedelta(days=offer.validity_days or 0)
         return None, dt.datetime.combine(valid_until, dt.time(23, 59), tzinfo=tz), valid_until
     start = stay.dates[0]
     assert start is not None  # only an open-dated offer's stay has no date (resolve)
@@ -241,7 +239,7 @@ def _place(
         for position, quote in enumerate(quotes, start=1):
             stay = quote.stay
             tz = ZoneInfo(stay.offer.product.timezone)
-            starts, ends, valid_until = _service_window(stay, tz)
+            starts, ends, valid_until = _service_window(stay, tz, now)
             policy = stay.offer.policy()
             item = OrderItem.objects.create(
                 order=order,

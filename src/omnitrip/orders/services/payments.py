@@ -175,7 +175,10 @@ def refund_order(order: Order, amount_minor: int, *, reason: str, actor: str) ->
         if share <= 0:
             continue
         payments.request_refund(
-            payment, share, reason=reason, idempotency_key=f"{reason[:30]}:{order.code}:{payment.code}"
+            payment,
+            share,
+            reason=reason,
+            idempotency_key=f"{reason[:30]}:{order.code}:{payment.code}",
         )
         remaining -= share
     refunded = amount_minor - remaining
