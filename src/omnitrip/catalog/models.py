@@ -214,7 +214,12 @@ class ProductImage(models.Model):
 
 
 class TaxFee(models.Model):
-    """A tax or fee charged on a product's offers, shown as its own quote line."""
+    """A tax or fee charged on a product's offers, shown as its own quote line.
+
+    Bases: ``percent`` of the item subtotal (``rate``); ``per_night`` = ``amount_minor`` per
+    unit per night; ``per_person`` = ``amount_minor`` per guest, and for stays per guest per
+    night (a city tax such as the taxe de séjour); ``per_booking`` = once per item.
+    """
 
     class Basis(models.TextChoices):
         PERCENT = "percent", _("Percent of the price")
@@ -281,8 +286,9 @@ class RatePlan(models.Model):
     """A hotel's way of selling a room: meal plan, cancellation and prepayment terms.
 
     A *standard* plan has its own prices per date on its offers' inventory slots. A *derived*
-    plan takes its parent's price and applies a percentage or an amount (negative = off)
-    and shares the parent's rooms (no inventory of its own).
+    plan takes its parent's price and applies a percentage or an amount (negative = off;
+    an amount is in minor units of the product's currency, per night) and shares the
+    parent's rooms (no inventory of its own).
     Occupancy pricing: the slot price is for ``base_occupancy`` adults; one adult pays
     ``single_adjustment_minor`` less/more, each extra adult adds ``extra_adult_minor`` and each
     child ``extra_child_minor`` per night.
