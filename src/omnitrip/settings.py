@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "omnitrip.fulfilment",
     "omnitrip.api",
     "omnitrip.plugins.payment_sandbox",
+    "omnitrip.plugins.payment_alipay",
+    "omnitrip.plugins.payment_wechatpay",
+    "omnitrip.plugins.payment_stripe",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +155,30 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 HOLD_MINUTES = int(os.environ.get("OMNITRIP_HOLD_MINUTES", "15"))
 SANDBOX_PAYMENT_SECRET = os.environ.get("OMNITRIP_SANDBOX_SECRET", "sandbox-" + SECRET_KEY[:32])
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("OMNITRIP_WEBHOOK_TOLERANCE", "300"))
+
+# --- payment providers (each is enabled only when its keys are set) -------------------
+# Keys may be given inline (PEM text) or as a path to a PEM file.
+ALIPAY = {
+    "APP_ID": os.environ.get("ALIPAY_APP_ID", ""),
+    "PRIVATE_KEY": os.environ.get("ALIPAY_PRIVATE_KEY", ""),  # our RSA2 signing key
+    "ALIPAY_PUBLIC_KEY": os.environ.get("ALIPAY_PUBLIC_KEY", ""),  # verifies notifications
+    "GATEWAY": os.environ.get("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+}
+WECHATPAY = {
+    "MCHID": os.environ.get("WECHATPAY_MCHID", ""),
+    "APPID": os.environ.get("WECHATPAY_APPID", ""),
+    "API_V3_KEY": os.environ.get("WECHATPAY_API_V3_KEY", ""),  # 32 bytes, decrypts callbacks
+    "PRIVATE_KEY": os.environ.get("WECHATPAY_PRIVATE_KEY", ""),  # merchant API key (RSA)
+    "CERT_SERIAL_NO": os.environ.get("WECHATPAY_CERT_SERIAL_NO", ""),
+    "PLATFORM_PUBLIC_KEY": os.environ.get("WECHATPAY_PLATFORM_PUBLIC_KEY", ""),
+    "PLATFORM_PUBLIC_KEY_ID": os.environ.get("WECHATPAY_PLATFORM_PUBLIC_KEY_ID", ""),
+    "API_BASE": os.environ.get("WECHATPAY_API_BASE", "https://api.mch.weixin.qq.com"),
+}
+STRIPE = {
+    "SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+    "WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+    "API_BASE": os.environ.get("STRIPE_API_BASE", "https://api.stripe.com"),
+}
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "en"

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 from babel.numbers import format_currency, get_currency_precision
 
@@ -112,9 +113,11 @@ class Money:
 
     def percentage(self, rate: Decimal | str) -> Money:
         """``rate`` percent of this amount, rounded half-even to the minor unit."""
-        value = (Decimal(self.amount_minor) * Decimal(rate) / 100).quantize(
-            Decimal(1), rounding=ROUND_HALF_EVEN
-        )
+        with localcontext() as context:
+            context.prec = 80  # exact for any amount a BigInteger column can hold
+            value = (Decimal(self.amount_minor) * Decimal(rate) / 100).quantize(
+                Decimal(1), rounding=ROUND_HALF_EVEN
+            )
         return Money(int(value), self.currency)
 
     def allocate(self, ratios: Sequence[int | Decimal]) -> list[Money]:
@@ -123,15 +126,17 @@ class Money:
         Remainders go one minor unit at a time to the parts with the largest fractional
         share (ties to the earlier part), so the split is deterministic.
         """
-        if not ratios or any(Decimal(r) < 0 for r in ratios):
+        # Exact rational arithmetic: Decimal's 28-digit context would round large amounts.
+        shares = [Fraction(Decimal(r)) for r in ratios] if ratios else []
+        if not shares or any(share < 0 for share in shares):
             raise ValueError("ratios must be non-empty and non-negative")
-        total = sum(Decimal(r) for r in ratios)
+        total = sum(shares, Fraction(0))
         if total == 0:
             raise ValueError("ratios must not all be zero")
         sign = -1 if self.amount_minor < 0 else 1
         amount = abs(self.amount_minor)
-        exact = [Decimal(amount) * Decimal(r) / total for r in ratios]
-        parts = [int(x) for x in exact]
+        exact = [amount * share / total for share in shares]
+        parts = [int(x) for x in exact]  # floor: every share is non-negative
         remainder = amount - sum(parts)
         order = sorted(range(len(parts)), key=lambda i: (-(exact[i] - parts[i]), i))
         for i in order[:remainder]:

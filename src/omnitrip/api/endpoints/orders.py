@@ -166,6 +166,7 @@ def start_payment(
         idempotency_key=idempotency_key or f"{order.code}:{body.provider}",
         return_url=_safe_return_url(body.return_url, order),
         actor="api",
+        client_ip=request.META.get("REMOTE_ADDR", ""),
     )
     return 201, PaymentStartedOut(
         payment=p.PaymentOut(

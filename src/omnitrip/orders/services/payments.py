@@ -32,7 +32,13 @@ log = logging.getLogger("omnitrip.orders")
 
 
 def start_payment(
-    order: Order, provider_name: str, *, idempotency_key: str, return_url: str, actor: str
+    order: Order,
+    provider_name: str,
+    *,
+    idempotency_key: str,
+    return_url: str,
+    actor: str,
+    client_ip: str = "",
 ) -> tuple[Payment, StartResult]:
     """Open a payment for the order's full amount with a provider; idempotent per key.
 
@@ -51,7 +57,9 @@ def start_payment(
         payment = payments.create_payment(order, provider_name, idempotency_key=idempotency_key)
     if payment.status not in (PaymentStatus.CREATED, PaymentStatus.PENDING):
         raise OrderNotPayable(f"This payment is already {payment.status}")
-    result = provider.start(payment, return_url=return_url)  # vendor I/O outside transactions
+    result = provider.start(
+        payment, return_url=return_url, client_ip=client_ip
+    )  # vendor I/O outside transactions
     with transaction.atomic():
         payments.mark_pending(payment, result.external_id)
         events.record(

@@ -43,6 +43,24 @@ class Notification:
 
 
 @dataclass(frozen=True)
+class SettlementLine:
+    """One row of a provider's settlement (bill) file, in our terms.
+
+    ``reference`` is our payment or refund code as we sent it to the provider
+    (``out_trade_no`` / ``out_refund_no`` / metadata), so lines match our rows by it.
+    """
+
+    kind: str  # "payment" | "refund"
+    reference: str
+    provider_transaction_id: str
+    amount_minor: int  # always positive; ``kind`` gives the direction
+    currency: str
+    fee_minor: int = 0
+    occurred_at: str = ""  # as printed in the file (ISO or the vendor's format)
+    raw: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class RefundResult:
     status: str  # "succeeded" | "pending" | "failed"
     external_id: str = ""
@@ -67,8 +85,12 @@ class PaymentProvider(ABC):
         return True
 
     @abstractmethod
-    def start(self, payment: Payment, *, return_url: str) -> StartResult:
-        """Begin collecting ``payment``. May call the vendor; must not write to our database."""
+    def start(self, payment: Payment, *, return_url: str, client_ip: str = "") -> StartResult:
+        """Begin collecting ``payment``. May call the vendor; must not write to our database.
+
+        ``return_url`` is where the payer's browser comes back to; ``client_ip`` is the
+        payer's address (some vendors require it, e.g. WeChat Pay H5).
+        """
 
     @abstractmethod
     def verify_notification(self, body: bytes, headers: Mapping[str, str]) -> Notification:
@@ -97,3 +119,13 @@ class PaymentProvider(ABC):
     def query(self, payment: Payment) -> Notification | None:
         """Ask the vendor for the payment's current state (for reconciliation and retries)."""
         return None
+
+    def parse_settlement(self, content: bytes) -> list[SettlementLine]:
+        """Read the vendor's settlement/bill file (its published CSV layout) into lines.
+
+        Pure parsing: no I/O, no database. Raises ``InvalidInput`` on a file that is not
+        in the vendor's layout.
+        """
+        from omnitrip.payments.errors import ProviderUnavailable
+
+        raise ProviderUnavailable(f"{self.name} has no settlement file format")

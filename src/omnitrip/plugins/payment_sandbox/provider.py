@@ -53,7 +53,7 @@ class SandboxProvider(PaymentProvider):
     display_name_en = "Sandbox (test payments)"
     display_name_zh = "沙盒支付（测试）"
 
-    def start(self, payment: Payment, *, return_url: str) -> StartResult:
+    def start(self, payment: Payment, *, return_url: str, client_ip: str = "") -> StartResult:
         """Send the payer to the hosted page; no I/O, nothing written."""
         redirect_url = (
             f"{settings.PUBLIC_BASE_URL}/pay/sandbox/{payment.code}/"
