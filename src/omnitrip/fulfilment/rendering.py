@@ -131,6 +131,8 @@ def _text(
     text = text.translate(_SPACES)
     if language == "zh" or not _is_western(text):
         font = _cjk_font()
+        # The built-in Chinese font has no U+00B7 middle dot; its katakana twin renders.
+        text = text.replace("\u00b7", "\u30fb")
     else:
         font = "Helvetica-Bold" if bold else "Helvetica"
     return Paragraph(escape(text), _style(font, size, colour=colour, centred=centred))

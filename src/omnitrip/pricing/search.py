@@ -21,15 +21,15 @@ from omnitrip.core.errors import InvalidInput, NotFound
 from omnitrip.core.money import Money
 from omnitrip.inventory.models import InventorySlot
 
-from .errors import InvalidDates, NotBookable
-from .quotes import ItemQuote
+from .errors import InvalidDates, NoExchangeRate, NotBookable
+from .quotes import ItemQuote, derived_price
 from .requests import BOOKING_HORIZON_DAYS, MAX_NIGHTS, ItemRequest, Stay, local_today, resolve
 from .services import exchange_rate, quote_stay, slot_filter
 
 SORTS = {"price", "-price", "rating", "popularity"}
 KINDS = set(ProductKind.values)
 
-ToDisplay = Callable[[Money], Money]
+ToDisplay = Callable[[Money], "Money | None"]
 
 
 class _Candidate(TypedDict):
@@ -39,7 +39,8 @@ class _Candidate(TypedDict):
     currency: str
     rating: Decimal
     popularity: int
-    display: NotRequired[int]  # the base price in the query's display currency, minor units
+    # The base price in the display currency (minor units); None without an exchange rate.
+    display: NotRequired[int | None]
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,11 @@ def _available_inventory_offers(products: QuerySet[Product], query: SearchQuery)
             )
             .filter(n=len(dates), tight__gte=units, blocked=0)
         )
-        found.update({row["offer_id"]: row["total"] for row in rows})
+        bookable = {row["offer_id"]: row["total"] for row in rows}
+        if kind == ProductKind.HOTEL and nights and bookable:
+            # The check-out day's own slot may forbid departures that day.
+            bookable = _without_closed_departures(bookable, query.check_out)
+        found.update(bookable)
     # Open-dated tickets: bookable on any date while their quota lasts.
     if query.kind in (None, ProductKind.ATTRACTION):
         units = _units(ProductKind.ATTRACTION, query)
@@ -192,6 +197,69 @@ def _available_inventory_offers(products: QuerySet[Product], query: SearchQuery)
             if row["capacity"] - row["held"] - row["sold"] >= units:
                 found[row["offer_id"]] = row["price_minor"]
     return found
+
+
+def _without_closed_departures(
+    bookable: dict[int, int], check_out: dt.date | None
+) -> dict[int, int]:
+    closed = set(
+        InventorySlot.objects.filter(
+            offer_id__in=list(bookable), date=check_out, closed_to_departure=True
+        ).values_list("offer_id", flat=True)
+    )
+    return {offer_id: total for offer_id, total in bookable.items() if offer_id not in closed}
+
+
+def _base_prices(totals: dict[int, int], query: SearchQuery) -> dict[int, tuple[int, int]]:
+    """``{offer id: (product id, base price)}`` for every bookable offer, derived plans included.
+
+    The base price is what the units cost before occupancy charges, stay discounts and
+    taxes: nightly rates (a derived plan's rule applied night by night, as the quote does)
+    times rooms, or the unit price times units. It orders and filters candidates; the hit
+    then shows the exact quote.
+    """
+    rows = Offer.objects.filter(pk__in=totals).values_list("pk", "product_id", "product__kind")
+    prices = {pk: (product_id, totals[pk] * _units(kind, query)) for pk, product_id, kind in rows}
+    derived = list(
+        Offer.objects.filter(inventory_pool_id__in=totals, is_active=True)
+        .select_related("rate_plan", "product")
+        .only("pk", "product_id", "product__kind", "inventory_pool_id", "rate_plan")
+    )
+    if not derived or query.check_in is None:
+        return prices
+    nights = max(((query.check_out or query.check_in) - query.check_in).days, 1)
+    dates = [query.check_in + dt.timedelta(days=i) for i in range(nights)]
+    nightly: dict[int, list[int]] = {}
+    for offer_id, price in InventorySlot.objects.filter(
+        offer_id__in={d.inventory_pool_id for d in derived}, date__in=dates
+    ).values_list("offer_id", "price_minor"):
+        nightly.setdefault(offer_id, []).append(price)
+    for offer in derived:
+        plan = offer.rate_plan
+        pool_prices = nightly.get(offer.inventory_pool_id or 0, [])
+        if plan is None or not plan.parent_id or not pool_prices:
+            continue
+        base = sum(derived_price(plan, price) for price in pool_prices)
+        prices[offer.pk] = (offer.product_id, base * _units(offer.product.kind, query))
+    return prices
+
+
+def _filter_and_sort(
+    candidates: list[_Candidate], prices: dict[int, int], query: SearchQuery, to_display: ToDisplay
+) -> list[_Candidate]:
+    for row in candidates:
+        shown = to_display(Money(prices[row["pk"]], row["currency"]))
+        row["display"] = shown.amount_minor if shown is not None else None
+    if query.min_price is not None or query.max_price is not None:
+        candidates = [
+            c
+            for c in candidates
+            if c["display"] is not None
+            and (query.min_price is None or c["display"] >= query.min_price)
+            and (query.max_price is None or c["display"] <= query.max_price)
+        ]
+    candidates.sort(key=_sort_key(query.sort))
+    return candidates
 
 
 def _request_for(offer: Offer, query: SearchQuery) -> ItemRequest:
@@ -214,17 +282,23 @@ def _request_for(offer: Offer, query: SearchQuery) -> ItemRequest:
 def search(query: SearchQuery) -> SearchPage:
     """One page of bookable products for the query, each with its cheapest exact total."""
     _validate(query)
-    if query.kind == ProductKind.HOTEL and query.check_in and not query.check_out:
+    if query.kind in (None, ProductKind.HOTEL) and query.check_in and not query.check_out:
         query = SearchQuery(
             **{**query.__dict__, "check_out": query.check_in + dt.timedelta(days=1)}
         )
     products = _products(query)
-    rates: dict[str, Decimal] = {}
+    rates: dict[str, Decimal | None] = {}
 
-    def to_display(amount: Money) -> Money:
+    def to_display(amount: Money) -> Money | None:
         if amount.currency not in rates:
-            rates[amount.currency] = exchange_rate(amount.currency, query.currency)
-        return Money.from_decimal(amount.amount * rates[amount.currency], query.currency)
+            try:
+                rates[amount.currency] = exchange_rate(amount.currency, query.currency)
+            except NoExchangeRate:  # shown in its own currency, left out of price filters
+                rates[amount.currency] = None
+        rate = rates[amount.currency]
+        if rate is None:
+            return None
+        return Money.from_decimal(amount.amount * rate, query.currency)
 
     if query.check_in is None:
         return _search_undated(products, query, to_display)
@@ -232,10 +306,9 @@ def search(query: SearchQuery) -> SearchPage:
     totals = _available_inventory_offers(products, query)
     if not totals:
         return SearchPage(query, 0)
-    # Cheapest base total per product (derived plans are priced exactly below).
+    # Cheapest base price per product, derived plans included.
     per_product: dict[int, int] = {}
-    for offer_id, product_id in Offer.objects.filter(pk__in=totals).values_list("pk", "product_id"):
-        base = totals[offer_id]
+    for product_id, base in _base_prices(totals, query).values():
         per_product[product_id] = min(per_product.get(product_id, base), base)
     candidates = cast(
         "list[_Candidate]",
@@ -245,15 +318,7 @@ def search(query: SearchQuery) -> SearchPage:
             )
         ),
     )
-    for row in candidates:
-        row["display"] = to_display(Money(per_product[row["pk"]], row["currency"])).amount_minor
-    candidates = [
-        c
-        for c in candidates
-        if (query.min_price is None or c["display"] >= query.min_price)
-        and (query.max_price is None or c["display"] <= query.max_price)
-    ]
-    candidates.sort(key=_sort_key(query.sort))
+    candidates = _filter_and_sort(candidates, per_product, query, to_display)
     start = (query.page - 1) * query.page_size
     page_ids = [c["pk"] for c in candidates[start : start + query.page_size]]
     hits = _exact_hits(page_ids, totals, query, to_display)
@@ -261,13 +326,17 @@ def search(query: SearchQuery) -> SearchPage:
 
 
 def _sort_key(sort: str) -> Callable[[_Candidate], tuple[Any, ...]]:
+    def price(c: _Candidate) -> tuple[bool, int]:  # no display price: after the others
+        display = c.get("display")
+        return (display is None, display or 0)
+
     if sort == "price":
-        return lambda c: (c["display"], c["pk"])
+        return lambda c: (*price(c), c["pk"])
     if sort == "-price":
-        return lambda c: (-c["display"], c["pk"])
+        return lambda c: (c.get("display") is None, -(c.get("display") or 0), c["pk"])
     if sort == "rating":
-        return lambda c: (-c["rating"], c["display"], c["pk"])
-    return lambda c: (-c["popularity"], c["display"], c["pk"])
+        return lambda c: (-c["rating"], *price(c), c["pk"])
+    return lambda c: (-c["popularity"], *price(c), c["pk"])
 
 
 def _exact_hits(
@@ -330,7 +399,9 @@ def _search_undated(
     today = dt.date.today()
     lowest: dict[int, int] = {}
     rows = (
-        InventorySlot.objects.filter(offer__product__in=products, is_closed=False)
+        InventorySlot.objects.filter(
+            offer__product__in=products, offer__is_active=True, is_closed=False
+        )
         .filter(Q(date__gte=today) | Q(date__isnull=True))
         .values("offer__product_id")
         .annotate(low=Min("price_minor"))
@@ -341,15 +412,7 @@ def _search_undated(
         "list[_Candidate]",
         list(products.filter(pk__in=list(lowest)).values("pk", "currency", "rating", "popularity")),
     )
-    for c in candidates:
-        c["display"] = to_display(Money(lowest[c["pk"]], c["currency"])).amount_minor
-    candidates = [
-        c
-        for c in candidates
-        if (query.min_price is None or c["display"] >= query.min_price)
-        and (query.max_price is None or c["display"] <= query.max_price)
-    ]
-    candidates.sort(key=_sort_key(query.sort))
+    candidates = _filter_and_sort(candidates, lowest, query, to_display)
     start = (query.page - 1) * query.page_size
     page = candidates[start : start + query.page_size]
     objects = {

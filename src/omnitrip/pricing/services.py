@@ -70,7 +70,8 @@ def split_slots(stay: Stay, slots: Sequence[InventorySlot]) -> tuple[dict, Inven
 def quote_stay(stay: Stay, slots: Sequence[InventorySlot]) -> ItemQuote:
     by_date, departure = split_slots(stay, slots)
     check_restrictions(stay, by_date, departure)
-    return price_stay(stay, by_date, list(stay.offer.product.taxes.all()))
+    taxes = sorted(stay.offer.product.taxes.all(), key=lambda tax: tax.pk)  # stable line order
+    return price_stay(stay, by_date, taxes)
 
 
 def create_quote(requests: Sequence[ItemRequest], *, now: dt.datetime | None = None) -> Quote:
@@ -82,10 +83,17 @@ def create_quote(requests: Sequence[ItemRequest], *, now: dt.datetime | None = N
         query |= slot_filter(stay)
     slots = list(InventorySlot.objects.filter(query))
     items = [quote_stay(stay, slots) for stay in stays]
+    # Add up what the whole basket needs from each slot (two rate plans can sell the same
+    # rooms), exactly as the checkout's holds will.
+    needed: dict[int, int] = {}
     for stay in stays:
         by_date, _ = split_slots(stay, slots)
-        if any(by_date[d].remaining < stay.units for d in stay.dates):
-            raise SoldOut("Not enough availability left")
+        for date in stay.dates:
+            slot = by_date[date]
+            needed[slot.pk] = needed.get(slot.pk, 0) + stay.units
+    remaining = {slot.pk: slot.remaining for slot in slots}
+    if any(remaining[pk] < units for pk, units in needed.items()):
+        raise SoldOut("Not enough availability left")
     return combine(items)
 
 
