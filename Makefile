@@ -37,15 +37,15 @@ test: test-deps
 	$(MAKE) --no-print-directory check
 
 check: test-deps
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy src/omnitrip
 	$(PY) -m omnitrip.cli check --fail-level WARNING
 
 format: test-deps
-	$(VENV)/bin/ruff format src tests bench
-	$(VENV)/bin/ruff check --fix src tests bench
+	$(VENV)/bin/ruff format src tests
+	$(VENV)/bin/ruff check --fix src tests
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info

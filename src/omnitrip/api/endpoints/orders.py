@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router
+from ninja import Header, Router, Status
 
 from omnitrip.core.errors import InvalidInput
 from omnitrip.fulfilment.codes import format_code
@@ -123,8 +123,9 @@ def create_order(
         idempotency_key=idempotency_key or None,
     )
     order = _load(placed.order.code)
-    return (201 if placed.created else 200), OrderCreatedOut(
-        order=p.order(order), access_token=placed.access_token
+    return Status(
+        201 if placed.created else 200,
+        OrderCreatedOut(order=p.order(order), access_token=placed.access_token),
     )
 
 
@@ -168,16 +169,19 @@ def start_payment(
         actor="api",
         client_ip=request.META.get("REMOTE_ADDR", ""),
     )
-    return 201, PaymentStartedOut(
-        payment=p.PaymentOut(
-            code=payment.code,
-            provider=payment.provider,
-            status=payment.status,
-            amount=p.money(payment.amount_minor, payment.currency, order.language),
-            refunded=p.money(payment.refunded_minor, payment.currency, order.language),
+    return Status(
+        201,
+        PaymentStartedOut(
+            payment=p.PaymentOut(
+                code=payment.code,
+                provider=payment.provider,
+                status=payment.status,
+                amount=p.money(payment.amount_minor, payment.currency, order.language),
+                refunded=p.money(payment.refunded_minor, payment.currency, order.language),
+            ),
+            redirect_url=result.redirect_url,
+            qr_content=result.qr_content,
         ),
-        redirect_url=result.redirect_url,
-        qr_content=result.qr_content,
     )
 
 
