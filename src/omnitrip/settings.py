@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "omnitrip.orders",
     "omnitrip.payments",
     "omnitrip.fulfilment",
+    "omnitrip.ledger",
     "omnitrip.api",
     "omnitrip.plugins.payment_sandbox",
     "omnitrip.plugins.payment_alipay",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +39,26 @@ class Organisation(models.Model):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=32, blank=True)
     is_active = models.BooleanField(default=True)
+    # Suppliers: the platform's margin, as a percentage of the sale price (copied onto
+    # each order item at booking).
+    commission_percent = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("15.00")
+    )
+    # Distributors: how much they may owe on account, in minor units of ``currency``.
+    credit_limit_minor = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commission_percent__gte=0, commission_percent__lt=100),
+                name="organisation_commission_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(credit_limit_minor__gte=0),
+                name="organisation_credit_limit_non_negative",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_en

@@ -117,6 +117,8 @@ class OrderItem(models.Model):
     subtotal_minor = models.BigIntegerField()
     taxes_minor = models.BigIntegerField(default=0, help_text="Taxes and fees added on top")
     total_minor = models.BigIntegerField()
+    # The platform's margin on this item, copied from the supplier at booking.
+    commission_percent = models.DecimalField(max_digits=5, decimal_places=2, default=0)
     # Terms snapshot: refunds are computed from these, never from the current catalogue.
     cancellation_policy = models.JSONField(default=dict)
     timezone = models.CharField(max_length=64)

@@ -18,8 +18,19 @@ class Payment(models.Model):
     client or a callback claims, this row is what we expect to be paid.
     """
 
+    class Purpose(models.TextChoices):
+        ORDER = "order", "Order"
+        WALLET_TOP_UP = "wallet_top_up", "Wallet top-up"
+
     code = models.CharField(max_length=20, unique=True)
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments")
+    purpose = models.CharField(max_length=16, choices=Purpose.choices, default=Purpose.ORDER)
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    # Whose wallet a top-up credits, or which wallet paid (provider "wallet").
+    wallet_owner = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     provider = models.CharField(max_length=32)
     status = models.CharField(
         max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.CREATED
@@ -72,7 +83,14 @@ class PaymentEvent(models.Model):
 
 
 class Refund(models.Model):
+    class Destination(models.TextChoices):
+        ORIGINAL = "original", "Original payment method"
+        WALLET = "wallet", "Customer wallet"
+
     code = models.CharField(max_length=20, unique=True)
+    destination = models.CharField(
+        max_length=12, choices=Destination.choices, default=Destination.ORIGINAL
+    )
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount_minor = models.BigIntegerField()
     currency = models.CharField(max_length=3)

@@ -22,6 +22,7 @@ from omnitrip.core.states import transition
 
 from .errors import AmountMismatch, ProviderError, ProviderUnavailable, RefundTooLarge
 from .models import Payment, PaymentEvent, Refund, RejectedCallback, WebhookEvent
+from .postings import post_capture, post_refund_paid
 from .providers import Notification, RefundResult, get_provider
 from .states import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS, PaymentStatus, RefundStatus
 
@@ -87,7 +88,15 @@ def _check_key(key: str, width: int) -> None:
 # --- payment attempts -----------------------------------------------------------------
 
 
-def create_payment(order: PayableOrder, provider_name: str, *, idempotency_key: str) -> Payment:
+def create_payment(
+    order: PayableOrder | None,
+    provider_name: str,
+    *,
+    idempotency_key: str,
+    amount_minor: int | None = None,
+    currency: str | None = None,
+    wallet_owner: Any = None,
+) -> Payment:
     """Start a payment attempt for ``order`` through ``provider_name``.
 
     The amount and currency are copied from the order: nothing a client or a callback says
@@ -99,23 +108,29 @@ def create_payment(order: PayableOrder, provider_name: str, *, idempotency_key: 
     """
     provider = get_provider(provider_name)
     _check_key(idempotency_key, _MAX_PAYMENT_KEY)
-    if not provider.supports_currency(order.currency):
-        raise ProviderUnavailable(f"{provider_name} cannot collect {order.currency}")
+    currency = order.currency if order is not None else (currency or "")
+    amount = amount_minor if amount_minor is not None else (order.total_minor if order else 0)
+    if not provider.supports_currency(currency):
+        raise ProviderUnavailable(f"{provider_name} cannot collect {currency}")
     existing = _existing_payment(provider_name, idempotency_key, order)
     if existing is not None:
         return existing
-    if order.total_minor <= 0:
-        raise InvalidInput("Nothing to pay: the order total is zero")
+    if amount <= 0:
+        raise InvalidInput("Nothing to pay: the amount is zero")
     try:
         # A savepoint when the caller has a transaction open, so a lost race leaves the
         # caller's transaction usable for the re-read below.
         with transaction.atomic():
             payment = Payment.objects.create(
                 code=public_code("PAY", 12),
-                order_id=order.pk,
+                purpose=Payment.Purpose.ORDER
+                if order is not None
+                else Payment.Purpose.WALLET_TOP_UP,
+                order_id=order.pk if order is not None else None,
+                wallet_owner=wallet_owner,
                 provider=provider_name,
-                amount_minor=order.total_minor,
-                currency=order.currency,
+                amount_minor=amount,
+                currency=currency,
                 idempotency_key=idempotency_key,
             )
             _record(
@@ -133,9 +148,9 @@ def create_payment(order: PayableOrder, provider_name: str, *, idempotency_key: 
     return payment
 
 
-def _existing_payment(provider_name: str, key: str, order: PayableOrder) -> Payment | None:
+def _existing_payment(provider_name: str, key: str, order: PayableOrder | None) -> Payment | None:
     payment = Payment.objects.filter(provider=provider_name, idempotency_key=key).first()
-    if payment is not None and payment.order_id != order.pk:
+    if payment is not None and payment.order_id != (order.pk if order is not None else None):
         raise InvalidInput("This idempotency key was already used for another order")
     return payment
 
@@ -217,6 +232,7 @@ def record_capture(
             fresh.captured_at = timezone.now()
             fresh.external_id = external_id or fresh.external_id
             fresh.save(update_fields=["captured_at", "external_id", "updated_at"])
+            post_capture(fresh)  # the money is ours to account for from here
     _copy_row(payment, fresh)
     return changed
 
@@ -363,6 +379,7 @@ def request_refund(
     *,
     reason: str,
     idempotency_key: str,
+    destination: str = Refund.Destination.ORIGINAL,
 ) -> Refund:
     """Reserve ``amount_minor`` of a captured payment for a refund and ask the provider.
 
@@ -400,6 +417,7 @@ def request_refund(
                 currency=fresh.currency,
                 reason=reason,
                 idempotency_key=idempotency_key,
+                destination=destination,
             )
             # An increment in SQL, not a save of a value computed in Python, so that even a
             # path that skipped the lock would hit the CheckConstraint instead of losing an
@@ -460,6 +478,9 @@ def execute_refund(refund_id: int) -> Refund:
                     payment, "refund_retried", amount_minor=row.amount_minor, refund=row.code
                 ),
             )
+    if refund.destination == Refund.Destination.WALLET:
+        # Back to the customer's wallet: no vendor involved, paid at once.
+        return _record_refund_result(refund, payment, RefundResult(status="succeeded"))
     provider = get_provider(payment.provider)
     try:
         result = provider.refund(payment, refund)
@@ -489,7 +510,7 @@ def _record_refund_result(refund: Refund, payment: Payment, result: RefundResult
             # Accepted by the vendor, decided later: stays pending until it tells us.
             _record(payment, "refund_submitted", amount_minor=fresh.amount_minor, refund=fresh.code)
             return fresh
-        fresh, _ = transition(
+        fresh, changed = transition(
             fresh,
             target,
             table=REFUND_TRANSITIONS,
@@ -505,4 +526,6 @@ def _record_refund_result(refund: Refund, payment: Payment, result: RefundResult
                 detail=result.detail[:300],
             ),
         )
+        if changed and target == RefundStatus.SUCCEEDED:
+            post_refund_paid(fresh)
     return fresh

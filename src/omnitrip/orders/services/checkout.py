@@ -256,6 +256,7 @@ def _place(
                 taxes_minor=quote.taxes_minor,
                 total_minor=quote.total_minor,
                 cancellation_policy=policy.snapshot() if policy else {},
+                commission_percent=stay.offer.product.supplier.commission_percent,
                 timezone=stay.offer.product.timezone,
                 service_starts_at=starts,
                 service_ends_at=ends,

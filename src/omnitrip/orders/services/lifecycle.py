@@ -22,6 +22,7 @@ from ..errors import NotCancellable
 from ..locks import order_for_update
 from ..models import Order
 from ..policy import ItemRefund, item_refund
+from ..postings import post_split
 from ..states import ORDER_TRANSITIONS, OrderStatus
 
 
@@ -83,6 +84,7 @@ def confirm_paid_order(order: Order, *, actor: str, now: dt.datetime | None = No
         return False
     order, _ = _move(order, OrderStatus.CONFIRMED, actor=actor, reason="paid")
     Order.objects.filter(pk=order.pk).update(confirmed_at=now)
+    post_split(order, actor=actor)
     issue_vouchers(order)
     return True
 
@@ -111,7 +113,12 @@ def preview_cancellation(order: Order, *, now: dt.datetime | None = None) -> Ref
 
 
 def cancel_order(
-    order: Order, *, actor: str, reason: str = "", now: dt.datetime | None = None
+    order: Order,
+    *,
+    actor: str,
+    reason: str = "",
+    now: dt.datetime | None = None,
+    refund_destination: str = "original",
 ) -> RefundPreview:
     """Cancel an order and give its units back; a confirmed order is refunded by its policy.
 
@@ -121,7 +128,7 @@ def cancel_order(
     """
     from omnitrip.fulfilment.services import void_vouchers
 
-    from .payments import refund_order
+    from .payments import refund_captured, refund_order
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -149,7 +156,15 @@ def cancel_order(
         if was_confirmed:
             void_vouchers(order, reason=reason or "cancelled")
             if preview.refund_minor:
-                refund_order(order, preview.refund_minor, reason="cancellation", actor=actor)
+                refund_order(
+                    order,
+                    preview.refund_minor,
+                    reason="cancellation",
+                    actor=actor,
+                    destination=refund_destination,
+                )
+        else:  # part-paid (e.g. from the wallet) and cancelled before the rest came
+            refund_captured(order, reason="cancelled before payment completed", actor=actor)
         order.refresh_from_db()
         notifications.order_cancelled(order, preview.refund_minor)
         return RefundPreview(
@@ -172,10 +187,14 @@ def expire_order(
 
 
 def expire_now(order: Order, *, actor: str, reason: str, now: dt.datetime) -> None:
-    """Give back a pending order's holds and mark it expired. Caller holds the order lock."""
+    """Give back a pending order's holds and mark it expired; money already taken for it
+    (a wallet part-payment) goes back. Caller holds the order lock."""
+    from .payments import refund_captured
+
     _lock_order_slots(order)
     inventory.release_holds(references(order), now=now)
     _move(order, OrderStatus.EXPIRED, actor=actor, reason=reason)
+    refund_captured(order, reason="expired before payment completed", actor=actor)
 
 
 def expire_if_due(order: Order, *, now: dt.datetime | None = None) -> Order:

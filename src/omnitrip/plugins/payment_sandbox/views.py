@@ -44,6 +44,11 @@ def safe_return_url(url: str) -> str | None:
     return None
 
 
+def _reference(payment: Payment) -> str:
+    """What the payer is paying for: the order's code, or a wallet top-up."""
+    return payment.order.code if payment.order is not None else translation.gettext("Wallet top-up")
+
+
 def _money_display(payment: Payment) -> str:
     locale = translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
     return Money(payment.amount_minor, payment.currency).format(locale)
@@ -59,7 +64,7 @@ def _page(
 ) -> HttpResponse:
     context = {
         "payment": payment,
-        "order_code": payment.order.code,
+        "order_code": _reference(payment),
         "merchant": MERCHANT_NAME,
         "amount": _money_display(payment),
         "is_open": payment.status in _OPEN_STATUSES,
@@ -126,5 +131,5 @@ def payment_done(request: HttpRequest, payment_code: str) -> HttpResponse:
     payment = _find(payment_code)
     if payment is None:
         return _not_found(request)
-    context = {"payment": payment, "order_code": payment.order.code, "merchant": MERCHANT_NAME}
+    context = {"payment": payment, "order_code": _reference(payment), "merchant": MERCHANT_NAME}
     return render(request, "payment_sandbox/done.html", context)
