@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) == 1:
         args.append("help")
     args[0] = "omnitrip"
+    # Commands read naturally with hyphens (check-ledger); Django's modules use underscores.
+    if len(args) > 1 and not args[1].startswith("-"):
+        args[1] = args[1].replace("-", "_")
     execute_from_command_line(args)
 
 

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "omnitrip.payments",
     "omnitrip.fulfilment",
     "omnitrip.ledger",
+    "omnitrip.reconciliation",
     "omnitrip.api",
     "omnitrip.plugins.payment_sandbox",
     "omnitrip.plugins.payment_alipay",

@@ -13,7 +13,7 @@ from ninja.parser import Parser
 from omnitrip.core.errors import DomainError
 
 from . import problems
-from .endpoints import catalog, orders, supplier, webhooks
+from .endpoints import catalog, money, orders, supplier, webhooks
 
 
 class JsonOnlyParser(Parser):
@@ -67,5 +67,5 @@ api.add_exception_handler(ValidationError, _handler(problems.from_validation_err
 api.add_exception_handler(AuthenticationError, _handler(problems.from_authentication_error))
 api.add_exception_handler(HttpError, _handler(problems.from_http_error))
 api.add_exception_handler(Exception, _handler(problems.from_unexpected))
-for module in (catalog, orders, supplier, webhooks):
+for module in (catalog, orders, money, supplier, webhooks):
     api.add_router("", module.router)

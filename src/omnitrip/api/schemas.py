@@ -165,8 +165,16 @@ class OrderCreatedOut(Schema):
 
 
 class PaymentIn(Schema):
-    provider: str = Field("sandbox", max_length=32)
+    provider: str = Field(
+        "sandbox",
+        max_length=32,
+        description="sandbox, alipay, alipay_wap, wechatpay_native, wechatpay_h5, stripe; "
+        "`wallet` (signed-in customer) or `account` (distributor API key) pay at once",
+    )
     return_url: str = Field("", max_length=500)
+    amount_minor: int | None = Field(
+        None, gt=0, strict=True, description="Wallet only: pay part of what is due (default: all)"
+    )
 
 
 class PaymentStartedOut(Schema):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
 
-from omnitrip.core.errors import InvalidInput
+from omnitrip.core.errors import InvalidInput, PermissionDenied
 from omnitrip.fulfilment.codes import format_code
 from omnitrip.fulfilment.models import Voucher
 from omnitrip.orders.access import token_is_valid
@@ -159,8 +161,11 @@ def start_payment(
     token: str | None = Header(None, alias="X-Order-Token"),
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=80),
 ):
-    """Start paying the order's amount (always the server's) with a provider; returns where to go."""
+    """Pay what is due on the order (always the server's amount): with a provider (go to
+    `redirect_url` or show `qr_content`), or at once from the wallet or on account."""
     order = access_order(request, code, token)
+    if body.provider in ("wallet", "account"):
+        return Status(201, _pay_internally(request, order, body))
     payment, result = order_payments.start_payment(
         order,
         body.provider,
@@ -182,6 +187,35 @@ def start_payment(
             redirect_url=result.redirect_url,
             qr_content=result.qr_content,
         ),
+    )
+
+
+def _payment_out(payment, language: str) -> p.PaymentOut:
+    return p.PaymentOut(
+        code=payment.code,
+        provider=payment.provider,
+        status=payment.status,
+        amount=p.money(payment.amount_minor, payment.currency, language),
+        refunded=p.money(payment.refunded_minor, payment.currency, language),
+    )
+
+
+def _pay_internally(request: HttpRequest, order: Order, body: PaymentIn) -> PaymentStartedOut:
+    if body.provider == "wallet":
+        if not request.user.is_authenticated:
+            raise PermissionDenied("Sign in to pay from your wallet")
+        payment = order_payments.pay_with_wallet(
+            order, request.user, amount_minor=body.amount_minor, actor=f"user:{request.user.pk}"
+        )
+    else:
+        key = partner_key(request)
+        if key is None:
+            raise PermissionDenied("Paying on account needs the distributor's API key")
+        payment = order_payments.pay_on_account(
+            order, key.organisation, actor=f"api-key:{key.prefix}"
+        )
+    return PaymentStartedOut(
+        payment=_payment_out(payment, order.language), redirect_url="", qr_content=""
     )
 
 
@@ -207,11 +241,17 @@ def preview_cancellation(
     "/orders/{code}/cancel", response={200: CancelOut, **ERRORS}, operation_id="cancel_order"
 )
 def cancel_order(
-    request: HttpRequest, code: str, token: str | None = Header(None, alias="X-Order-Token")
+    request: HttpRequest,
+    code: str,
+    token: str | None = Header(None, alias="X-Order-Token"),
+    refund_to: Literal["original", "wallet"] = "original",
 ):
-    """Cancel: units go back on sale; a paid order is refunded what its policy allows."""
+    """Cancel: units go back on sale; a paid order is refunded what its policy allows, to
+    the original payment method or (`?refund_to=wallet`, signed-in customers) the wallet."""
     order = access_order(request, code, token)
-    result = lifecycle.cancel_order(order, actor="api", reason="customer request")
+    result = lifecycle.cancel_order(
+        order, actor="api", reason="customer request", refund_destination=refund_to
+    )
     return CancelOut(
         order=p.order(_load(order.code)),
         refund=p.money(result.refund_minor, order.currency, order.language),
