@@ -32,3 +32,13 @@ class ProviderError(DomainError):
     code = "provider_error"
     status = 502
     title = "The payment provider could not be reached"
+
+
+class NotificationIgnored(DomainError):
+    """A genuine, correctly signed notification that is not about one of our payments (or
+    not yet final). Vendors retry non-2xx answers for days, so it is acknowledged with a
+    2xx and nothing is stored or changed."""
+
+    code = "notification_ignored"
+    status = 200
+    title = "Notification acknowledged and ignored"

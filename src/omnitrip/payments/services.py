@@ -20,7 +20,13 @@ from omnitrip.core.ids import public_code
 from omnitrip.core.locking import lock_row, set_lock_timeout
 from omnitrip.core.states import transition
 
-from .errors import AmountMismatch, ProviderError, ProviderUnavailable, RefundTooLarge
+from .errors import (
+    AmountMismatch,
+    NotificationIgnored,
+    ProviderError,
+    ProviderUnavailable,
+    RefundTooLarge,
+)
 from .models import Payment, PaymentEvent, Refund, RejectedCallback, WebhookEvent
 from .postings import post_capture, post_refund_paid
 from .providers import Notification, RefundResult, get_provider
@@ -313,6 +319,8 @@ def store_notification(
             raise InvalidInput("The notification's payment code is too long")
         if notification.outcome not in _OUTCOMES:
             raise InvalidInput(f"Unknown notification outcome {notification.outcome!r}")
+    except NotificationIgnored:
+        raise  # genuine, just not for us: no rejection to record
     except DomainError as error:
         _reject(provider_name, error, body, remote_addr)
         raise
