@@ -8,6 +8,7 @@ in the same transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -537,3 +538,22 @@ def _record_refund_result(refund: Refund, payment: Payment, result: RefundResult
         if changed and target == RefundStatus.SUCCEEDED:
             post_refund_paid(fresh)
     return fresh
+
+
+def retry_unfinished_refunds(*, older_than_minutes: int = 10, limit: int = 200) -> int:
+    """Re-send refunds that are pending or failed and untouched for a while (idempotent:
+    providers key refunds by our refund code, so nothing is paid out twice)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
+    due = list(
+        Refund.objects.filter(
+            status__in=[RefundStatus.PENDING, RefundStatus.FAILED], updated_at__lte=cutoff
+        ).values_list("pk", flat=True)[:limit]
+    )
+    sent = 0
+    for refund_id in due:
+        try:
+            execute_refund(refund_id)
+            sent += 1
+        except ProviderError:
+            continue  # still unreachable; the next run tries again
+    return sent

@@ -20,3 +20,14 @@ def execute_refund_task(self: Any, refund_id: int) -> str:
     Safe to run twice: a succeeded refund is not sent again (see ``execute_refund``).
     """
     return services.execute_refund(refund_id).status
+
+
+@shared_task(name="omnitrip.payments.tasks.retry_unfinished_refunds")  # type: ignore[untyped-decorator]
+def retry_unfinished_refunds() -> int:
+    """Periodic: send again refunds still pending or failed after a while.
+
+    A vendor that answered "processing" is asked again (the same refund code returns its
+    current status), and one that was unreachable gets another try. Returns how many
+    were sent.
+    """
+    return services.retry_unfinished_refunds()
