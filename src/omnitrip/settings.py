@@ -169,6 +169,7 @@ ALIPAY = {
     "PRIVATE_KEY": os.environ.get("ALIPAY_PRIVATE_KEY", ""),  # our RSA2 signing key
     "ALIPAY_PUBLIC_KEY": os.environ.get("ALIPAY_PUBLIC_KEY", ""),  # verifies notifications
     "GATEWAY": os.environ.get("ALIPAY_GATEWAY", "https://openapi.alipay.com/gateway.do"),
+    "SELLER_ID": os.environ.get("ALIPAY_SELLER_ID", ""),  # if set, other sellers are refused
 }
 WECHATPAY = {
     "MCHID": os.environ.get("WECHATPAY_MCHID", ""),

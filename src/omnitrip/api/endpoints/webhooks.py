@@ -20,7 +20,11 @@ router = Router(tags=["payments"])
     "/payments/{provider}/notify",
     response={200: None, 400: Problem, 404: Problem},
     operation_id="payment_notification",
-    openapi_extra={"requestBody": {"content": {"application/json": {}}}},
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {}, "application/x-www-form-urlencoded": {}}
+        }
+    },
 )
 def payment_notification(request: HttpRequest, provider: str):
     """A provider's asynchronous notification. The signature is checked before anything is read."""

@@ -147,8 +147,11 @@ def process_payment_event(event_id: int, *, now: dt.datetime | None = None) -> s
         payment = lock_row(Payment, payment.pk)
         actor = f"provider:{event.provider}"
         if event.outcome != "captured":
-            payments.record_failure(payment, event.outcome, f"provider said {event.outcome}")
-            if order is not None:
+            changed = payments.record_failure(
+                payment, event.outcome, f"provider said {event.outcome}"
+            )
+            # A "closed" after a paid trade was refunded changes nothing: no event either.
+            if changed and order is not None:
                 events.record(
                     order,
                     "payment_failed",
