@@ -162,7 +162,8 @@ def _line(row: dict[str, str], number: int) -> SettlementLine:
         amount_minor=amount,
         currency=currency,
         fee_minor=fee_to_fen(row[FEE], where=where),
-        occurred_at=row[TIME],
+        # WeChat prints Beijing time without an offset; say so, or the day is read as UTC.
+        occurred_at=_beijing_iso(row[TIME]),
         raw=row,
     )
 
@@ -196,3 +197,11 @@ def _check_summary(
                 f"The bill's {total_name} is {stated} fen but its rows add up to {added}",
                 field="content",
             )
+
+
+def _beijing_iso(printed: str) -> str:
+    """``2026-11-20 10:00:00`` (Beijing time, as the bill prints it) → ISO 8601 with +08:00."""
+    text = printed.strip()
+    if len(text) == 19 and text[10] == " ":
+        return f"{text[:10]}T{text[11:]}+08:00"
+    return text

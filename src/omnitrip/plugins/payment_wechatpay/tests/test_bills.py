@@ -53,7 +53,7 @@ def test_a_trade_bill_reads_into_a_payment_line_and_a_refund_line():
         amount_minor=128_000,
         currency="CNY",
         fee_minor=768,
-        occurred_at="2026-05-20 13:29:35",
+        occurred_at="2026-05-20T13:29:35+08:00",
         raw=payment.raw,
     )
     assert (refund.provider_transaction_id, refund.currency, refund.fee_minor) == (
