@@ -61,7 +61,7 @@ def test_a_trade_bill_reads_into_a_payment_line_and_a_refund_line():
         "CNY",
         15,
     )
-    assert refund.occurred_at == "2026-05-21 09:00:00"
+    assert refund.occurred_at == "2026-05-21T09:00:00+08:00"
     # Every column is kept, without its backtick, for whoever reconciles by hand.
     assert (refund.raw["商户订单号"], refund.raw["申请退款金额"], refund.raw["费率备注"]) == (
         "PAY-7K3M9Q2X1B0A",
