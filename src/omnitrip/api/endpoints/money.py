@@ -156,7 +156,12 @@ def _staff(request: HttpRequest) -> None:
     response={201: StaffRefundOut, **ERRORS},
     operation_id="refund_order",
 )
-def refund_order(request: HttpRequest, code: str, body: StaffRefundIn):
+def refund_order(
+    request: HttpRequest,
+    code: str,
+    body: StaffRefundIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=60),
+):
     """Staff: refund part of a confirmed order (never more than is left unrefunded)."""
     _staff(request)
     order = _load(code)
@@ -167,6 +172,7 @@ def refund_order(request: HttpRequest, code: str, body: StaffRefundIn):
         reason=body.reason,
         actor=f"user:{request.user.pk}",
         destination=destination,
+        idempotency_key=idempotency_key,
     )
     order.refresh_from_db()
     return Status(

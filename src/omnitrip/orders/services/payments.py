@@ -19,6 +19,7 @@ from omnitrip.accounts.models import Organisation, OrganisationKind, User
 from omnitrip.core.errors import InvalidInput, PermissionDenied
 from omnitrip.core.locking import lock_row, set_lock_timeout
 from omnitrip.ledger.errors import CreditLimitExceeded, InsufficientFunds
+from omnitrip.ledger.models import Account
 from omnitrip.ledger.services import (
     account_for,
     balance,
@@ -47,11 +48,12 @@ log = logging.getLogger("omnitrip.orders")
 
 
 def captured_minor(order: Order) -> int:
-    """What has been collected for the order so far (before refunds)."""
-    total = order.payments.filter(status=PaymentStatus.CAPTURED).aggregate(t=Sum("amount_minor"))[
-        "t"
-    ]
-    return int(total or 0)
+    """What the order's captured payments still hold: collected less refunded. Money that
+    went back (a wallet part-payment returned at expiry) no longer pays for anything."""
+    totals = order.payments.filter(status=PaymentStatus.CAPTURED).aggregate(
+        collected=Sum("amount_minor"), returned=Sum("refunded_minor")
+    )
+    return int(totals["collected"] or 0) - int(totals["returned"] or 0)
 
 
 def amount_due(order: Order) -> int:
@@ -241,13 +243,16 @@ def _refund_payment(
     reason: str,
     actor: str,
     destination: str = Refund.Destination.ORIGINAL,
+    key: str | None = None,
 ) -> Refund:
+    # One refund per (reason, order, payment) unless the caller names the request: an
+    # automatic refund retried is the same refund; two staff refunds are two.
     refund = payments.request_refund(
         payment,
         amount_minor,
         reason=reason[:60],
         destination=destination,
-        idempotency_key=f"{reason[:30]}:{order.code}:{payment.code}",
+        idempotency_key=f"{key or reason[:30]}:{order.code}:{payment.code}"[:80],
     )
     post_refund_requested(order, refund, actor=actor)
     return refund
@@ -274,9 +279,11 @@ def refund_order(
     reason: str,
     actor: str,
     destination: str = Refund.Destination.ORIGINAL,
+    request_key: str | None = None,
 ) -> int:
     """Refund ``amount_minor`` of a (locked) order across its captured payments, newest
-    first, each back to its own method (or all to the customer's wallet)."""
+    first, each back to its own method (or all to the customer's wallet). ``request_key``
+    names the request, so two refunds for the same reason stay two refunds."""
     if destination == Refund.Destination.WALLET and order.customer_id is None:
         raise InvalidInput("Only a signed-in customer's order can be refunded to a wallet")
     remaining = amount_minor
@@ -286,7 +293,15 @@ def refund_order(
         share = min(remaining, payment.amount_minor - payment.refunded_minor)
         if share <= 0:
             continue
-        _refund_payment(order, payment, share, reason=reason, actor=actor, destination=destination)
+        _refund_payment(
+            order,
+            payment,
+            share,
+            reason=reason,
+            actor=actor,
+            destination=destination,
+            key=request_key,
+        )
         remaining -= share
     refunded = amount_minor - remaining
     if refunded:
@@ -299,6 +314,7 @@ def refund_order(
             amount_minor=refunded,
             reason=reason,
             destination=destination,
+            request=request_key or "",
         )
     return refunded
 
@@ -310,12 +326,20 @@ def refund_partially(
     reason: str,
     actor: str,
     destination: str = Refund.Destination.ORIGINAL,
+    idempotency_key: str | None = None,
 ) -> int:
     """Staff: give back part of a confirmed or completed order (a goodwill or price
-    adjustment). Never more than is left unrefunded; the split gives back its share."""
+    adjustment). Never more than is left unrefunded; the split gives back its share.
+    Idempotent per ``idempotency_key``: a retried request returns the first refund's amount."""
+    from omnitrip.core.ids import public_code
+
+    request_key = f"staff-{idempotency_key}" if idempotency_key else public_code("SR", 12)
     with transaction.atomic():
         set_lock_timeout()
         order = order_for_update(order.pk, nowait=True)
+        earlier = order.events.filter(kind="refund_requested", data__request=request_key).first()
+        if earlier is not None:
+            return int(earlier.data["amount_minor"])
         if order.status not in (OrderStatus.CONFIRMED, OrderStatus.COMPLETED):
             raise OrderNotPayable(
                 f"Only a confirmed or completed order can be refunded, not {order.status}"
@@ -330,6 +354,7 @@ def refund_partially(
             amount_minor,
             reason=reason or "partial refund",
             actor=actor,
+            request_key=request_key,
             destination=destination,
         )
 
@@ -404,6 +429,15 @@ def pay_on_account(
         )
         owed = account_for(Subject.DISTRIBUTOR_CREDIT, order.currency, organisation=organisation)
         locked = lock_accounts([deposit, owed])
+        # The limit lives on the organisation; the account row carries it for the CHECK.
+        # Lowering it below what is owed only stops new credit.
+        current_limit = Organisation.objects.values_list("credit_limit_minor", flat=True).get(
+            pk=organisation.pk
+        )
+        limit = max(current_limit, balance(owed))
+        if locked[owed.pk].limit_minor != limit:
+            Account.objects.filter(pk=owed.pk).update(limit_minor=limit)
+            locked[owed.pk].limit_minor = limit
         from_deposit = min(due, max(-balance(deposit), 0))
         on_credit = due - from_deposit
         if balance(owed) + on_credit > locked[owed.pk].limit_minor:
