@@ -258,15 +258,40 @@ def _refund_payment(
     return refund
 
 
-def refund_captured(order: Order, *, reason: str, actor: str, limit: int | None = None) -> int:
-    """Return money still refundable on the order's captured payments (newest first)."""
-    remaining = limit if limit is not None else order.total_minor * 10
-    refunded = 0
+def _refund_across_payments(
+    order: Order,
+    amount_minor: int,
+    *,
+    reason: str,
+    actor: str,
+    destination: str = Refund.Destination.ORIGINAL,
+    key: str | None = None,
+) -> int:
+    """Refund up to ``amount_minor`` from the order's captured payments, newest first, each
+    no more than it still holds. Returns what was refunded."""
+    remaining = amount_minor
     for payment in order.payments.filter(status=PaymentStatus.CAPTURED).order_by("-pk"):
-        share = min(remaining - refunded, payment.amount_minor - payment.refunded_minor)
+        share = min(remaining, payment.amount_minor - payment.refunded_minor)
         if share > 0:
-            _refund_payment(order, payment, share, reason=reason, actor=actor)
-            refunded += share
+            _refund_payment(
+                order, payment, share, reason=reason, actor=actor, destination=destination, key=key
+            )
+            remaining -= share
+        if remaining <= 0:
+            break
+    return amount_minor - remaining
+
+
+def refund_captured(order: Order, *, reason: str, actor: str, limit: int | None = None) -> int:
+    """Return money still held by the order's captured payments (all of it, or ``limit``):
+    for orders that will not be delivered, so ``order.refunded_minor`` is not touched."""
+    held = sum(
+        p.amount_minor - p.refunded_minor
+        for p in order.payments.filter(status=PaymentStatus.CAPTURED)
+    )
+    refunded = _refund_across_payments(
+        order, min(held, limit if limit is not None else held), reason=reason, actor=actor
+    )
     if refunded:
         events.record(order, "refund_requested", actor=actor, amount_minor=refunded, reason=reason)
     return refunded
@@ -286,24 +311,9 @@ def refund_order(
     names the request, so two refunds for the same reason stay two refunds."""
     if destination == Refund.Destination.WALLET and order.customer_id is None:
         raise InvalidInput("Only a signed-in customer's order can be refunded to a wallet")
-    remaining = amount_minor
-    for payment in order.payments.filter(status=PaymentStatus.CAPTURED).order_by("-pk"):
-        if remaining <= 0:
-            break
-        share = min(remaining, payment.amount_minor - payment.refunded_minor)
-        if share <= 0:
-            continue
-        _refund_payment(
-            order,
-            payment,
-            share,
-            reason=reason,
-            actor=actor,
-            destination=destination,
-            key=request_key,
-        )
-        remaining -= share
-    refunded = amount_minor - remaining
+    refunded = _refund_across_payments(
+        order, amount_minor, reason=reason, actor=actor, destination=destination, key=request_key
+    )
     if refunded:
         Order.objects.filter(pk=order.pk).update(refunded_minor=order.refunded_minor + refunded)
         order.refunded_minor += refunded
