@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -34,29 +32,13 @@ from omnitrip.orders.services.lifecycle import RefundPreview, cancel_order, conf
 from omnitrip.payments.models import Refund
 from omnitrip.plugins.payment_sandbox.provider import build_notification
 from omnitrip.pricing.requests import ItemRequest
+from tests.racing import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 BUYERS = 32
 DAY = dt.date.today() + dt.timedelta(days=10)
 TRAVELLER = Contact("Li Wei", "li.wei@example.com")
-
-
-def race(count: int, attempt: Callable[[int], Any]) -> list[Any]:
-    """Run ``attempt(n)`` in ``count`` threads released at once; each result or exception."""
-    start = threading.Barrier(count, timeout=30)
-
-    def run(number: int) -> Any:
-        try:
-            start.wait()
-            return attempt(number)
-        except Exception as error:  # every outcome is asserted on by the test
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def outcome(result: Any) -> str:

@@ -12,11 +12,9 @@ import datetime as dt
 import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from omnitrip.accounts.models import User
 from omnitrip.catalog.tests import factories as cf
@@ -33,27 +31,11 @@ from omnitrip.payments.models import Payment
 from omnitrip.payments.wallet import start_top_up
 from omnitrip.plugins.payment_sandbox.provider import build_notification
 from omnitrip.pricing.requests import ItemRequest
+from tests.racing import race
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 DAY = dt.date.today() + dt.timedelta(days=10)
-
-
-def race(count: int, attempt: Callable[[int], Any]) -> list[Any]:
-    """Run ``attempt(n)`` in ``count`` threads released at once; each result or exception."""
-    start = threading.Barrier(count, timeout=30)
-
-    def run(number: int) -> Any:
-        try:
-            start.wait()
-            return attempt(number)
-        except Exception as error:  # every outcome is asserted on by the test
-            return error
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def outcome(result: Any) -> str:
