@@ -13,7 +13,9 @@ from django.db.models.functions import Coalesce
 
 from omnitrip.fulfilment.models import Voucher
 from omnitrip.inventory.models import Hold, HoldStatus, InventorySlot
+from omnitrip.ledger.models import JournalLine
 from omnitrip.ledger.queries import check_ledger
+from omnitrip.ledger.subjects import Subject
 from omnitrip.payments.models import Payment
 from omnitrip.payments.states import PaymentStatus
 
@@ -115,7 +117,22 @@ def order_problems() -> list[str]:
 
 
 def ledger_problems() -> list[str]:
-    return check_ledger().problems
+    problems = check_ledger().problems
+    # Money in advances is held per order: no order may have taken out more than it put in
+    # (that would be another customer's money paying for it).
+    overdrawn = (
+        JournalLine.objects.filter(
+            account__subject=Subject.CUSTOMER_ADVANCES, entry__order__isnull=False
+        )
+        .values("entry__order__code", "currency")
+        .annotate(total=Sum("amount_minor"))
+        .filter(total__gt=0)
+    )
+    problems += [
+        f"order {row['entry__order__code']} took {row['total']} {row['currency']} more out of advances than it paid in"
+        for row in overdrawn[:LIMIT]
+    ]
+    return problems
 
 
 CHECKS: dict[str, Callable[[], list[str]]] = {

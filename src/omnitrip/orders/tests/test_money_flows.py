@@ -386,6 +386,32 @@ def test_staff_refunds_of_different_amounts_with_the_same_reason_are_both_made(
     assert order_of(created).refunded_minor == 8_000
 
 
+def test_a_staff_refund_retried_with_the_same_idempotency_key_refunds_once(
+    client, django_capture_on_commit_callbacks
+):
+    offer = ticket_offer()
+    created = book(client, offer)
+    pay_by_sandbox(client, created, django_capture_on_commit_callbacks)
+    staff = signed_in(person("ops", is_staff=True))
+
+    answers = []
+    for _ in range(2):  # the operator's browser resends the form
+        with django_capture_on_commit_callbacks(execute=True):
+            response = post(
+                staff,
+                f"/api/v1/orders/{created['order']['code']}/refunds",
+                {"amount_minor": 5_000, "reason": "goodwill"},
+                HTTP_IDEMPOTENCY_KEY="refund-form-1",
+            )
+        assert response.status_code == 201, response.content
+        answers.append(response.json()["refunded"]["amount_minor"])
+
+    assert answers == [5_000, 5_000]
+    assert list(Refund.objects.values_list("amount_minor", flat=True)) == [5_000]
+    assert order_of(created).refunded_minor == 5_000
+    assert sum(held_by_subject(order_of(created)).values()) == TOTAL - 5_000
+
+
 def test_a_customer_who_is_not_staff_may_neither_refund_nor_read_the_money_trail(
     client, django_capture_on_commit_callbacks
 ):
