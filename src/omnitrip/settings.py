@@ -147,6 +147,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
         "task": "omnitrip.orders.tasks.expire_unpaid_orders",
         "schedule": timedelta(seconds=60),
     },
+    "process-stale-notifications": {
+        "task": "omnitrip.orders.tasks.process_stale_notifications",
+        "schedule": timedelta(seconds=60),
+    },
     "retry-unfinished-refunds": {
         "task": "omnitrip.payments.tasks.retry_unfinished_refunds",
         "schedule": timedelta(minutes=5),

@@ -16,7 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from omnitrip.accounts.models import Organisation, OrganisationKind, User
-from omnitrip.core.errors import InvalidInput, PermissionDenied
+from omnitrip.core.errors import Conflict, InvalidInput, PermissionDenied
 from omnitrip.core.locking import lock_row, set_lock_timeout
 from omnitrip.ledger.errors import CreditLimitExceeded, InsufficientFunds
 from omnitrip.ledger.models import Account
@@ -131,6 +131,23 @@ def receive_payment_notification(
     if created or event.status == WebhookEvent.Status.RECEIVED:
         process_payment_event.delay(event.pk)
     return event
+
+
+def process_stale_notifications(*, older_than_seconds: int = 60, limit: int = 200) -> int:
+    """Process notifications stored but still ``received`` after a while. Processing is
+    idempotent, so one that a worker is handling right now is at worst applied once."""
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    waiting = WebhookEvent.objects.filter(
+        status=WebhookEvent.Status.RECEIVED, received_at__lte=cutoff
+    ).values_list("pk", flat=True)[:limit]
+    done = 0
+    for event_id in list(waiting):
+        try:
+            process_payment_event(event_id)
+            done += 1
+        except Conflict:
+            continue  # busy right now; the next sweep tries again
+    return done
 
 
 def process_payment_event(event_id: int, *, now: dt.datetime | None = None) -> str:
