@@ -17,13 +17,18 @@ from .endpoints import catalog, money, orders, supplier, webhooks
 
 
 class JsonOnlyParser(Parser):
-    """Refuse bodies that are not declared as JSON (a 415, not a guess)."""
+    """Refuse bodies that are not declared as JSON (a 415, not a guess), and JSON holding NUL
+    characters (a 422: PostgreSQL cannot store or compare text with NUL in it)."""
 
     def parse_body(self, request: HttpRequest):
         content_type = request.content_type or ""
         if content_type not in ("application/json", "") and not content_type.endswith("+json"):
             raise problems.UnsupportedMediaType(f"Content-Type {content_type} is not supported")
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        errors = problems.nul_errors(("body",), data)
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 E = TypeVar("E", bound=Exception)

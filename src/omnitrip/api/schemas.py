@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from omnitrip.core.money import Money
 
 Language = Literal["en", "zh-hans"]
+
+# A wall-clock time in the product's own time zone, sent as "HH:MM:SS". JSON Schema's
+# "format": "time" (what pydantic documents by default) is RFC 3339's full-time, which needs
+# a UTC offset we do not have and do not send.
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?$",
+            "description": "Local time in the product's time zone (HH:MM:SS)",
+        }
+    ),
+]
 
 
 class MoneyOut(Schema):
@@ -40,12 +55,24 @@ class Text(Schema):
         return cls(en=getattr(obj, f"{base}_en", "") or "", zh=getattr(obj, f"{base}_zh", "") or "")
 
 
+class FieldError(Schema):
+    loc: list[str] = Field(description="Where: location (body, query, header, path) then field")
+    msg: str
+    type: str
+
+
 class Problem(Schema):
+    """RFC 9457 problem details. Branch on `code`; a problem may carry more members."""
+
     type: str
     title: str
     status: int
     code: str
     detail: str
+    field: str | None = Field(None, description="The input field at fault, when there is one")
+    errors: list[FieldError] | None = Field(
+        None, description="validation_error: what is wrong with each field"
+    )
 
 
 class ItemIn(Schema):
@@ -241,8 +268,8 @@ class OfferOut(Schema):
     validity_days: int | None
     min_party: int
     max_party: int
-    departure_time: dt.time | None
-    arrival_time: dt.time | None
+    departure_time: LocalTime | None
+    arrival_time: LocalTime | None
     seat_class: str
     cancellation_policy: PolicyOut | None
 
@@ -296,8 +323,8 @@ class ProductOut(Schema):
     star_rating: int | None
     rating: float
     review_count: int
-    check_in_time: dt.time | None
-    check_out_time: dt.time | None
+    check_in_time: LocalTime | None
+    check_out_time: LocalTime | None
     amenities: list[Text]
     images: list[ImageOut]
     offers: list[OfferOut]

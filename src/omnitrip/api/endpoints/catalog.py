@@ -129,7 +129,9 @@ def _product(code: str) -> Product:
 
 
 @router.get(
-    "/products/{code}", response={200: ProductOut, 404: Problem}, operation_id="get_product"
+    "/products/{code}",
+    response={200: ProductOut, 404: Problem, 422: Problem},
+    operation_id="get_product",
 )
 def get_product(request: HttpRequest, code: str):
     """Everything about one product: content, offers with their terms, taxes and fees."""
@@ -195,7 +197,8 @@ def get_availability(request: HttpRequest, code: str, params: Query[Availability
     if offer is None:
         raise NotFound(f"No offer {code!r}")
     start = params.start or dt.date.today()
-    end = params.end or start + dt.timedelta(days=30)
+    # The default window stops at the last date there is (a start near 9999-12-31).
+    end = params.end or start + min(dt.timedelta(days=30), dt.date.max - start)
     if end < start:
         raise InvalidDates("end is before start", field="end")
     if (end - start).days > 366:

@@ -75,7 +75,7 @@ def get_wallet(request: HttpRequest, lang: str = "en"):
 
 class TopUpIn(Schema):
     amount_minor: int = Field(gt=0, strict=True)
-    currency: str = Field(min_length=3, max_length=3)
+    currency: str = Field(pattern="^[A-Za-z]{3}$", description="ISO 4217 code, e.g. CNY")
     provider: str = Field("sandbox", max_length=32)
     return_url: str = Field("", max_length=500)
 

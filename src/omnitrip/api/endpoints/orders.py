@@ -7,11 +7,13 @@ from typing import Literal
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from ninja import Header, Router, Status
+from ninja import Header, Query, Router, Status
 
 from omnitrip.core.errors import InvalidInput, PermissionDenied
 from omnitrip.fulfilment.codes import format_code
+from omnitrip.fulfilment.errors import VoucherNotFound
 from omnitrip.fulfilment.models import Voucher
+from omnitrip.fulfilment.queries import vouchers_of_order
 from omnitrip.orders.access import token_is_valid
 from omnitrip.orders.errors import OrderNotFound
 from omnitrip.orders.models import Channel, Order, OrderItem
@@ -39,7 +41,15 @@ from ..schemas import (
 )
 
 router = Router(tags=["orders"])
-ERRORS = {400: Problem, 401: Problem, 404: Problem, 409: Problem, 415: Problem, 422: Problem}
+ERRORS = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    409: Problem,
+    415: Problem,
+    422: Problem,
+}
 
 
 def _requests(items: list[ItemIn]) -> list[ItemRequest]:
@@ -301,20 +311,37 @@ def list_vouchers(
     ]
 
 
-def _query_or_header_token(request: HttpRequest) -> str | None:
-    return request.headers.get("X-Order-Token") or request.GET.get("token")
+def _binary(*media_types: str) -> dict:
+    """Document a 200 answered with a file rather than JSON."""
+    content = {m: {"schema": {"type": "string", "format": "binary"}} for m in media_types}
+    return {"responses": {200: {"description": "OK", "content": content}}}
 
 
 @router.get(
-    "/orders/{code}/vouchers.pdf", response={200: None, **ERRORS}, operation_id="get_vouchers_pdf"
+    "/orders/{code}/vouchers.pdf",
+    response={200: None, **ERRORS},
+    operation_id="get_vouchers_pdf",
+    openapi_extra=_binary("application/pdf"),
 )
-def vouchers_pdf(request: HttpRequest, code: str, lang: str | None = None):
+def vouchers_pdf(
+    request: HttpRequest,
+    code: str,
+    lang: str | None = None,
+    token: str | None = Query(None, description="The order's access token, for links"),
+    header_token: str | None = Header(None, alias="X-Order-Token"),
+):
     """All vouchers of the order as one PDF (token as `X-Order-Token` or `?token=`)."""
     from omnitrip.fulfilment.rendering import order_vouchers_pdf
 
-    order = access_order(request, code, _query_or_header_token(request))
+    order = access_order(request, code, header_token or token)
+    vouchers = vouchers_of_order(order)
+    if not vouchers:
+        # Nothing is issued before the order is paid (the renderer would refuse).
+        raise VoucherNotFound("This order has no vouchers yet")
     language = lang if lang in ("en", "zh-hans") else order.language
-    response = HttpResponse(order_vouchers_pdf(order, language), content_type="application/pdf")
+    response = HttpResponse(
+        order_vouchers_pdf(order, language, vouchers=vouchers), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="omnitrip-{order.code}.pdf"'
     return response
 
@@ -323,12 +350,20 @@ def vouchers_pdf(request: HttpRequest, code: str, lang: str | None = None):
     "/orders/{code}/vouchers/{voucher}/qr.{fmt}",
     response={200: None, **ERRORS},
     operation_id="get_voucher_qr",
+    openapi_extra=_binary("image/svg+xml", "image/png"),
 )
-def voucher_qr(request: HttpRequest, code: str, voucher: str, fmt: str):
+def voucher_qr(
+    request: HttpRequest,
+    code: str,
+    voucher: str,
+    fmt: str,
+    token: str | None = Query(None, description="The order's access token, for links"),
+    header_token: str | None = Header(None, alias="X-Order-Token"),
+):
     """A voucher's QR code as SVG or PNG (what the supplier scans)."""
     from omnitrip.fulfilment.rendering import voucher_qr_png, voucher_qr_svg
 
-    order = access_order(request, code, _query_or_header_token(request))
+    order = access_order(request, code, header_token or token)
     found = Voucher.objects.filter(order_item__order=order, code=voucher).first()
     if found is None or fmt not in ("svg", "png"):
         raise OrderNotFound("Voucher not found")

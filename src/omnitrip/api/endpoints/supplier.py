@@ -17,7 +17,15 @@ router = Router(tags=["supplier"])
 @router.post(
     "/supplier/vouchers/redeem",
     auth=supplier_auth,
-    response={200: RedeemOut, 401: Problem, 404: Problem, 409: Problem, 415: Problem, 422: Problem},
+    response={
+        200: RedeemOut,
+        400: Problem,
+        401: Problem,
+        404: Problem,
+        409: Problem,
+        415: Problem,
+        422: Problem,
+    },
     operation_id="redeem_voucher",
 )
 def redeem_voucher(request: HttpRequest, body: RedeemIn):

@@ -18,7 +18,7 @@ router = Router(tags=["payments"])
 
 @router.post(
     "/payments/{provider}/notify",
-    response={200: None, 400: Problem, 404: Problem},
+    response={200: None, 400: Problem, 404: Problem, 422: Problem},
     operation_id="payment_notification",
     openapi_extra={
         "requestBody": {
