@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The SQLite database the demo and the SQLite test pass use.
 SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.db
 
-.PHONY: demo test venv test-deps lint format check ci clean
+.PHONY: demo test venv test-deps lint format check ci clean bench soak
 
 $(VENV)/.runtime: requirements/runtime.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,22 @@ format: test-deps
 
 clean:
 	rm -rf $(VENV) var build src/*.egg-info
+
+# --- benchmarks and the soak (bench/README.md) -------------------------------------------
+# Both install locust and pyinstrument (requirements/bench.lock) on top of the test tools.
+SOAK_SECONDS ?= 120
+
+$(VENV)/.bench: $(VENV)/.test requirements/bench.lock
+	$(PIP) install -q -r requirements/bench.lock
+	touch $@
+
+## bench: every benchmark 3 times on the local PostgreSQL (BENCH_PG_URL, default
+## postgres://postgres@127.0.0.1:5432; databases omnitrip_bench*, ports 8101-8103); prints
+## the medians and appends them to docs/benchmarks.md. BENCH_ARGS="--only search" etc.
+bench: $(VENV)/.bench
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+## soak: locust, headless and bounded (SOAK_SECONDS, default 120), against the demo server
+## on 127.0.0.1:8150 (SQLite, or DATABASE_URL when set), then omnitrip check-invariants.
+soak: $(VENV)/.bench
+	SOAK_SECONDS=$(SOAK_SECONDS) $(PY) -m bench.soak

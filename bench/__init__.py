@@ -1,0 +1,1 @@
+"""Benchmarks and the soak test (``make bench``, ``make soak``); never run by pytest."""
