@@ -137,9 +137,11 @@ def process_stale_notifications(*, older_than_seconds: int = 60, limit: int = 20
     """Process notifications stored but still ``received`` after a while. Processing is
     idempotent, so one that a worker is handling right now is at worst applied once."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    waiting = WebhookEvent.objects.filter(
-        status=WebhookEvent.Status.RECEIVED, received_at__lte=cutoff
-    ).values_list("pk", flat=True)[:limit]
+    waiting = (
+        WebhookEvent.objects.filter(status=WebhookEvent.Status.RECEIVED, received_at__lte=cutoff)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
     done = 0
     for event_id in list(waiting):
         try:
@@ -147,6 +149,8 @@ def process_stale_notifications(*, older_than_seconds: int = 60, limit: int = 20
             done += 1
         except Conflict:
             continue  # busy right now; the next sweep tries again
+        except Exception:  # one broken event must not hold up the others
+            log.exception("stored notification %s could not be processed", event_id)
     return done
 
 
