@@ -154,6 +154,7 @@ def bench(plan: dict[str, Any], runs: int) -> dict[str, Any]:
     contention = [_run(plan, "contention", n + 1) for n in range(runs)]
     spread = [_run(plan, "spread", n + 1) for n in range(runs)]
     c.drop_db(RUN_DB)
+    c.drop_db(TEMPLATE)
     return {
         "plan": {k: v for k, v in plan.items() if k != "spread"},
         "contention": {

@@ -90,10 +90,12 @@ def order_problems() -> list[str]:
         )[:LIMIT]
     ]
     # Money taken must belong to a delivered order or be on its way back.
+    # An order never confirmed must give back all it took; one cancelled after
+    # confirmation keeps its policy penalty in the split, which the ledger checks account for.
     kept = (
         Payment.objects.filter(status=PaymentStatus.CAPTURED, purpose=Payment.Purpose.ORDER)
         .exclude(order__status__in=delivered)
-        .filter(refunded_minor__lt=F("amount_minor"))
+        .filter(order__confirmed_at__isnull=True, refunded_minor__lt=F("amount_minor"))
     )
     problems += [
         f"payment {code} captured {amount} for order {order} ({status}) and was not refunded"
