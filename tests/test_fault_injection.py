@@ -57,6 +57,7 @@ from django.conf import settings
 
 from omnitrip.payments.models import Payment
 from omnitrip.plugins.payment_sandbox.provider import build_notification
+from tests.live_http import http_json
 
 pytestmark = pytest.mark.postgres
 
@@ -527,24 +528,6 @@ def _free_port() -> int:
                 continue
             return port
     raise RuntimeError("no free port in 8200–8299")
-
-
-def http_json(
-    method: str, url: str, body: dict | None = None, headers: dict | None = None
-) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            return error.code, json.loads(raw)
-        except ValueError:
-            return error.code, {"raw": raw.decode(errors="replace")}
 
 
 def wait_for(

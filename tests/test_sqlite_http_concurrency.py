@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.live_http import http_json as call
+
 pytestmark = pytest.mark.sqlite_too
 
 REQUESTS = 32
@@ -58,24 +60,6 @@ def omnitrip(env: dict[str, str], *args: str) -> str:
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
-
-
-def call(
-    method: str, url: str, body: dict | None = None, headers: dict | None = None
-) -> tuple[int, dict]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        raw = error.read()
-        try:
-            return error.code, json.loads(raw)
-        except ValueError:
-            return error.code, {"raw": raw.decode(errors="replace")}
 
 
 def all_at_once(calls: list[tuple]) -> list[tuple[int, dict]]:
