@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The SQLite database the demo and the SQLite test pass use.
 SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.db
 
-.PHONY: demo test venv test-deps lint format check ci clean bench soak
+.PHONY: demo test venv test-deps browser-deps lint format check ci clean bench soak
 
 $(VENV)/.runtime: requirements/runtime.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,23 @@ $(VENV)/.test: $(VENV)/.runtime requirements/test.lock
 venv: $(VENV)/.runtime
 test-deps: $(VENV)/.test
 
+## browser-deps: Debian's Chromium (and CJK fonts for Chinese pages) for the Playwright
+## tests; installed with apt-get when missing (as root, or through sudo).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || \
+	  { echo "The browser tests need Debian's chromium: apt-get install chromium fonts-noto-cjk"; exit 1; }; \
+	fi
+
 ## demo: install, migrate, load the demo catalogue once, serve on http://$(HOST):$(PORT)
 demo: venv
 	$(OMNI) demo --host $(HOST) --port $(PORT)
 
 ## test: the whole suite on DATABASE_URL (SQLite when unset), then the inventory and
 ## order tests again on SQLite, then lint and the import contracts.
-test: test-deps
+test: test-deps browser-deps
 	$(VENV)/bin/pytest -n 2 --dist loadgroup
 	DATABASE_URL=$(SQLITE_TEST_URL) $(VENV)/bin/pytest -m sqlite_too -n 2 --dist loadgroup
 	$(MAKE) --no-print-directory check

@@ -8,14 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.live_http import http_json as call
+from tests.live_http import omnitrip, serving
 
 pytestmark = pytest.mark.sqlite_too
 
@@ -43,25 +38,6 @@ print(json.dumps({"scarce": scarce.code, "plentiful": plentiful.code, "hotel": h
 """
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def omnitrip(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, "-m", "omnitrip.cli", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def all_at_once(calls: list[tuple]) -> list[tuple[int, dict]]:
     """Send every call from its own thread, all released at the same moment."""
     start = threading.Barrier(len(calls), timeout=30)
@@ -72,23 +48,6 @@ def all_at_once(calls: list[tuple]) -> list[tuple[int, dict]]:
 
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(send, calls))
-
-
-def wait_until_serving(server: subprocess.Popen, base: str, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/api/v1/openapi.json", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        try:  # pause between attempts by waiting on the server itself: it may have died
-            server.wait(timeout=0.2)
-        except subprocess.TimeoutExpired:
-            continue
-        pytest.fail(f"the server exited with {server.returncode}:\n{log.read_text()}")
-    pytest.fail(f"the server did not answer within 30 s:\n{log.read_text()}")
 
 
 def order(offer: str, day: str, email: str) -> dict:
@@ -120,40 +79,9 @@ def served(tmp_path_factory):
     }
     omnitrip(env, "migrate", "--no-input", "-v", "0")
     codes = json.loads(omnitrip(env, "shell", "-c", CATALOGUE).strip().splitlines()[-1])
-    port = free_port()
     log = tmp_path / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "omnitrip.cli",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--no-scheduler",
-            ],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(server, base, log)
+    with serving(env, log) as base:
         yield base, codes, tmp_path / "demo.db", log
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
 
 
 def test_thirty_two_buyers_of_ten_tickets_get_ten_orders_and_twenty_two_sold_out(served):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "omnitrip.ledger",
     "omnitrip.reconciliation",
     "omnitrip.api",
+    "omnitrip.storefront",
     "omnitrip.plugins.payment_sandbox",
     "omnitrip.plugins.payment_alipay",
     "omnitrip.plugins.payment_wechatpay",
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "omnitrip.storefront.context.storefront",
             ],
         },
     },
@@ -163,6 +165,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 
 # --- domain knobs ---------------------------------------------------------------------
 HOLD_MINUTES = int(os.environ.get("OMNITRIP_HOLD_MINUTES", "15"))
+# The version of the terms of booking (storefront/site/terms.html) a checkout accepts; bump
+# it whenever that text changes so each order records which terms its buyer agreed to.
+OMNITRIP_TERMS_VERSION = "2026-11"
 SANDBOX_PAYMENT_SECRET = os.environ.get("OMNITRIP_SANDBOX_SECRET", "sandbox-" + SECRET_KEY[:32])
 WEBHOOK_TOLERANCE_SECONDS = int(os.environ.get("OMNITRIP_WEBHOOK_TOLERANCE", "300"))
 
@@ -220,8 +225,23 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # --- e-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "omnitrip <no-reply@omnitrip.local>")
+# The file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend) writes
+# each message to a file here; the browser tests read sign-up verification mails from it.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 if os.environ.get("EMAIL_URL"):
+    # smtp://user:password@host:port (port 587 or ?tls=1: STARTTLS); smtps://… for SSL (465).
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    _mail = urlsplit(os.environ["EMAIL_URL"])
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = _mail.hostname or "localhost"
+    EMAIL_PORT = _mail.port or (465 if _mail.scheme == "smtps" else 587)
+    EMAIL_HOST_USER = unquote(_mail.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_mail.password or "")
+    EMAIL_USE_SSL = _mail.scheme == "smtps"
+    EMAIL_USE_TLS = not EMAIL_USE_SSL and (
+        EMAIL_PORT == 587 or parse_qs(_mail.query).get("tls") == ["1"]
+    )
 
 # --- security -------------------------------------------------------------------------
 PASSWORD_HASHERS = [

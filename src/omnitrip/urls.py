@@ -1,15 +1,22 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from omnitrip.api.router import api
+from omnitrip.storefront.views import seo
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("pay/sandbox/", include("omnitrip.plugins.payment_sandbox.urls")),
+    *seo.urlpatterns,
 ]
+# The traveller's pages carry their language in the path (/en/…, /zh-hans/…) so each
+# language has its own URL to link, share and index (hreflang); "/" redirects by the
+# browser's Accept-Language.
+urlpatterns += i18n_patterns(path("", include("omnitrip.storefront.urls")))
 
 if not settings.PRODUCTION:
     # Embedded mode serves uploaded media itself; production puts a web server or object

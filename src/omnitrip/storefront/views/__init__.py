@@ -1,0 +1,1 @@
+"""Storefront views, one module per use case; each module exports its ``urlpatterns``."""
