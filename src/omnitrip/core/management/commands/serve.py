@@ -20,7 +20,7 @@ def default_workers() -> int:
 
 class Command(BaseCommand):
     help = (
-        "Serve omnitrip with gunicorn (threaded workers). Without a Celery broker it also "
+        "Serve omnitrip with gunicorn (threaded workers); in production it first collects the static files. Without a Celery broker it also "
         "starts the embedded scheduler that runs the periodic tasks (hold expiry, order "
         "completion) every minute."
     )
@@ -37,11 +37,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-scheduler", action="store_true", help="Do not start the embedded scheduler"
         )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="In production, do not collect static files into STATIC_ROOT before serving",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from gunicorn.app.base import BaseApplication
 
         from omnitrip.wsgi import application
+
+        if settings.PRODUCTION and not opts["no_collectstatic"]:
+            # Production serves hashed, compressed static files (whitenoise's manifest
+            # storage): pages cannot render until they are collected.
+            from django.core.management import call_command
+
+            call_command("collectstatic", interactive=False, verbosity=0)
 
         scheduler = None
         if settings.CELERY_TASK_ALWAYS_EAGER and not opts["no_scheduler"]:
