@@ -5,9 +5,11 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.static import serve
 
 from omnitrip.api.router import api
+from omnitrip.core.health import healthz
 from omnitrip.storefront.views import seo
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("pay/sandbox/", include("omnitrip.plugins.payment_sandbox.urls")),
