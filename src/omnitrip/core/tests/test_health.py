@@ -16,9 +16,7 @@ def test_healthz_answers_ok_when_the_database_answers(client):
 
 @pytest.mark.django_db
 def test_healthz_is_unavailable_when_the_database_fails(client):
-    with mock.patch(
-        "omnitrip.core.health.connection.cursor", side_effect=OperationalError("down")
-    ):
+    with mock.patch("omnitrip.core.health.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
