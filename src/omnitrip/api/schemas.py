@@ -305,6 +305,11 @@ class SearchOut(Schema):
     pages: int
     page_size: int
     results: list[ProductSummaryOut]
+    unavailable: int = Field(
+        0,
+        description="Products matching every filter but the dates (and price) that have no "
+        "availability for the dates, e.g. for 'N properties are sold out'; 0 without dates",
+    )
 
 
 class ProductOut(Schema):

@@ -3,24 +3,40 @@
 The rule that makes overselling impossible: a unit is only ever taken by a guarded
 ``UPDATE … SET held = held + q WHERE id = … AND capacity - held - sold >= q`` whose row
 count is checked, with the database's CheckConstraint ``capacity >= held + sold`` behind it.
-Callers that take several slots (a stay, a basket) run inside one transaction and lock
-the slots in primary-key order first (:func:`omnitrip.inventory.locks.slots_for_update`),
-so the whole basket is all-or-nothing and two baskets never deadlock.
+Callers that take several slots (a stay, a basket) run inside one transaction, so the
+whole basket is all-or-nothing. :func:`hold_inventory` takes the slots in primary-key
+order, each guarded UPDATE locking its row until commit, so two baskets never deadlock
+and a checkout can lock late: write everything else first, take the slots last
+(docs/benchmarks.md, finding C). The other writers lock the slots in primary-key order
+first (:func:`omnitrip.inventory.locks.slots_for_update`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from .errors import SoldOut
+from .locks import slots_for_update
 from .models import Hold, HoldStatus, InventorySlot
+
+#: What pricing reads from a slot besides its counts: if one of these changed between an
+#: unlocked read and taking the slot, the price or the bookability computed may be wrong.
+PRICED_FIELDS = (
+    "price_minor",
+    "child_price_minor",
+    "is_closed",
+    "min_stay",
+    "max_stay",
+    "closed_to_arrival",
+    "closed_to_departure",
+)
 
 
 @dataclass(frozen=True)
@@ -85,26 +101,76 @@ def hold_inventory(
 ) -> list[Hold]:
     """Hold every allocation or none; returns the new holds.
 
-    Caller: inside ``transaction.atomic()``, after locking the slots with
-    ``slots_for_update`` (which also makes lazy release of expired holds safe).
+    Caller: inside ``transaction.atomic()``. The slots need not be locked beforehand: the
+    slots are taken in primary-key order, each guarded UPDATE locking its row until
+    commit, so a checkout calls this last and holds a busy slot's lock only for the end
+    of its transaction. A slot short of units is locked and its expired holds released
+    (the lazy release the periodic sweep would do) before one more try.
     Raises :class:`SoldOut` naming the first slot short of units; the caller's transaction
     then rolls back every hold already taken. Not idempotent by itself: the order's
     idempotency key protects retries.
     """
     _require_transaction()
     now = now or timezone.now()
-    release_expired_on_slots({a.slot_id for a in allocations}, now=now)
     wanted: dict[int, int] = defaultdict(int)
     for allocation in allocations:
         if allocation.quantity < 1:
             raise ValueError("quantity must be positive")
         wanted[allocation.slot_id] += allocation.quantity
     for slot_id in sorted(wanted):
+        if _take(slot_id, wanted[slot_id], column="held"):
+            continue
+        # Short: lapsed holds may be keeping units. Release them under the slot's lock
+        # (taken now, still in pk order) and try once more, whoever released them.
+        slots_for_update([slot_id])
+        release_expired_on_slots([slot_id], now=now)
         if not _take(slot_id, wanted[slot_id], column="held"):
             raise SoldOut("Not enough availability left", slot_id=slot_id)
     return Hold.objects.bulk_create(
         Hold(slot_id=a.slot_id, reference=a.reference, quantity=a.quantity, expires_at=expires_at)
         for a in allocations
+    )
+
+
+def is_short(
+    wanted: Mapping[int, int], slots: Iterable[InventorySlot], *, now: dt.datetime | None = None
+) -> bool:
+    """Whether slots read *without a lock* already show fewer units than ``wanted``.
+
+    ``wanted`` is ``{slot id: units}``. Units of lapsed holds not yet released count as
+    free, since taking the slot would release them. A hint to refuse a checkout before it
+    starts a transaction; :func:`hold_inventory`'s guarded UPDATE stays the authority.
+    """
+    remaining = {slot.pk: slot.remaining for slot in slots}
+    short = [pk for pk, units in wanted.items() if remaining.get(pk, 0) < units]
+    if not short:
+        return False
+    lapsed = dict(
+        Hold.objects.filter(
+            slot_id__in=short, status=HoldStatus.ACTIVE, expires_at__lte=now or timezone.now()
+        )
+        .values("slot_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("slot_id", "units")
+    )
+    return any(remaining.get(pk, 0) + lapsed.get(pk, 0) < wanted[pk] for pk in short)
+
+
+def slots_unchanged(slots: Sequence[InventorySlot]) -> bool:
+    """Whether these slots still have the prices and rules (``PRICED_FIELDS``) read earlier.
+
+    Call it after taking the slots: the rows taken are locked by this transaction, so
+    what it reads of them holds until commit.
+    """
+    current = {
+        pk: tuple(values)
+        for pk, *values in InventorySlot.objects.filter(pk__in=[s.pk for s in slots]).values_list(
+            "pk", *PRICED_FIELDS
+        )
+    }
+    return all(
+        current.get(slot.pk) == tuple(getattr(slot, name) for name in PRICED_FIELDS)
+        for slot in slots
     )
 
 
@@ -213,8 +279,6 @@ def release_expired_holds(*, now: dt.datetime | None = None, batch: int = 500) -
     Works in small transactions, one slot at a time under its lock, so it never blocks
     checkouts for long. Returns how many holds it released.
     """
-    from .locks import slots_for_update
-
     now = now or timezone.now()
     total = 0
     while True:

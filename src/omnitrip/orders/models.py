@@ -70,6 +70,11 @@ class Order(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The terms of booking the buyer accepted (storefront checkout): which version, when,
+    # from where. Blank for channels that record acceptance elsewhere (partner contracts).
+    terms_version = models.CharField(max_length=32, blank=True)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    terms_accepted_ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PricingConfig(AppConfig):
     name = "omnitrip.pricing"
     label = "pricing"
+
+    def ready(self) -> None:
+        from . import freshness
+
+        freshness.connect()

@@ -1,9 +1,11 @@
 """Search: what is bookable for these dates and guests, with the total for the stay.
 
-Availability is decided in one grouped query over inventory slots (every needed date
-present, open and with enough units left; the arrival date's stay rules), so no Python
-loop runs per product. The exact itemised total is then computed by the same pricing code
-the checkout uses, for the offers of the page being shown.
+A dated search is one grouped SQL statement (:mod:`omnitrip.pricing.bookable`): every
+needed date present, open and with enough units left, the arrival date's stay rules, each
+product's cheapest base price with derived rate plans, sorted and cut to the page in the
+database when the display price is the base price (products priced in the display
+currency), else converted and sorted here. The exact itemised total is then computed by
+the same pricing code the checkout uses, for the bookable offers of the page's products.
 """
 
 from __future__ import annotations
@@ -14,20 +16,37 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, cast
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 
-from omnitrip.catalog.models import Destination, Offer, Product, ProductKind, ProductStatus
+from omnitrip.catalog.models import (
+    Amenity,
+    Destination,
+    MealPlan,
+    Offer,
+    Product,
+    ProductKind,
+    ProductStatus,
+)
 from omnitrip.core.errors import InvalidInput, NotFound
 from omnitrip.core.money import Money
 from omnitrip.inventory.models import InventorySlot
 
+from .bookable import (
+    OfferFilters,
+    Window,
+    candidates,
+    free_cancellation_filter,
+    offer_rows_sql,
+)
 from .errors import InvalidDates, NoExchangeRate, NotBookable
-from .quotes import ItemQuote, derived_price
+from .quotes import ItemQuote
 from .requests import BOOKING_HORIZON_DAYS, MAX_NIGHTS, ItemRequest, Stay, local_today, resolve
-from .services import exchange_rate, quote_stay, slot_filter
+from .services import exchange_rate, quote_stay, split_slots
 
 SORTS = {"price", "-price", "rating", "popularity"}
 KINDS = set(ProductKind.values)
+MEAL_PLANS = set(MealPlan.values)
+MAX_FILTER_VALUES = 10
 
 ToDisplay = Callable[[Money], "Money | None"]
 
@@ -59,6 +78,11 @@ class SearchQuery:
     sort: str = "popularity"
     page: int = 1
     page_size: int = 20
+    star_rating_min: int | None = None  # hotels with at least this many stars
+    meal_plans: tuple[str, ...] = ()  # offers whose rate plan has one of these meal plans
+    # Offers a booking made now could cancel for nothing (see ``bookable.free_to_cancel``).
+    free_cancellation: bool = False
+    amenities: tuple[str, ...] = ()  # products with every one of these amenity codes
 
 
 @dataclass
@@ -75,6 +99,9 @@ class SearchPage:
     query: SearchQuery
     total: int
     hits: list[SearchHit] = field(default_factory=list)
+    # Products matching every filter but the dates (and price) with no availability for
+    # the dates: "N properties are sold out". 0 without dates.
+    unavailable: int = 0
 
     @property
     def pages(self) -> int:
@@ -109,6 +136,17 @@ def _validate(query: SearchQuery) -> None:
         and query.min_price > query.max_price
     ):
         raise InvalidInput("min_price is above max_price", field="min_price")
+    if query.star_rating_min is not None and not 1 <= query.star_rating_min <= 5:
+        raise InvalidInput("stars_min must be between 1 and 5", field="stars_min")
+    if len(query.meal_plans) > MAX_FILTER_VALUES or not set(query.meal_plans) <= MEAL_PLANS:
+        raise InvalidInput(f"meal_plan must be among {sorted(MEAL_PLANS)}", field="meal_plan")
+    if len(query.amenities) > MAX_FILTER_VALUES:
+        raise InvalidInput(f"At most {MAX_FILTER_VALUES} amenities", field="amenity")
+    if query.amenities:
+        wanted = set(query.amenities)
+        known = set(Amenity.objects.filter(code__in=wanted).values_list("code", flat=True))
+        if unknown := sorted(wanted - known):
+            raise InvalidInput(f"Unknown amenity {unknown[0]!r}", field="amenity")
 
 
 def _products(query: SearchQuery) -> QuerySet[Product]:
@@ -127,121 +165,47 @@ def _products(query: SearchQuery) -> QuerySet[Product]:
     if query.text:
         for word in query.text.lower().split()[:6]:
             products = products.filter(search_text__contains=word)
+    if query.star_rating_min is not None:
+        products = products.filter(star_rating__gte=query.star_rating_min)
+    for code in sorted(set(query.amenities)):  # one join per code: all of them, not any
+        products = products.filter(amenities__code=code)
     return products
+
+
+def _offer_filters(query: SearchQuery, products: QuerySet[Product]) -> OfferFilters:
+    return OfferFilters(
+        meal_plans=tuple(sorted(set(query.meal_plans))),
+        free_cancellation=free_cancellation_filter(products, query.check_in)
+        if query.free_cancellation
+        else None,
+    )
+
+
+def _offer_q(filters: OfferFilters, prefix: str = "") -> Q:
+    """The offer filters as a Q on Offer (``prefix`` reaches the offer from another model)."""
+    q = Q()
+    if filters.meal_plans:
+        q &= Q(**{f"{prefix}rate_plan__meal_plan__in": filters.meal_plans})
+    if filters.free_cancellation is not None:
+        free = Q(pk__in=[])
+        for zones, policy_ids in filters.free_cancellation:
+            free |= Q(**{f"{prefix}product__timezone__in": zones}) & (
+                Q(**{f"{prefix}rate_plan__cancellation_policy_id__in": policy_ids})
+                | Q(
+                    **{
+                        f"{prefix}rate_plan__isnull": True,
+                        f"{prefix}cancellation_policy_id__in": policy_ids,
+                    }
+                )
+            )
+        q &= free
+    return q
 
 
 def _units(kind: str, query: SearchQuery) -> int:
     if kind == ProductKind.HOTEL:
         return query.rooms
-    if kind in (ProductKind.TOUR, ProductKind.TRANSPORT):
-        return query.adults + query.children
-    return query.adults + query.children  # tickets: one per visitor
-
-
-def _available_inventory_offers(products: QuerySet[Product], query: SearchQuery) -> dict[int, int]:
-    """``{inventory offer id: base total}`` of offers bookable on the query's dates."""
-    start = query.check_in
-    assert start is not None
-    nights = (query.check_out - start).days if query.check_out else 0
-    hotel_dates = [start + dt.timedelta(days=i) for i in range(max(nights, 1))]
-    found: dict[int, int] = {}
-    by_kind = {
-        ProductKind.HOTEL: hotel_dates,
-        ProductKind.TOUR: [start],
-        ProductKind.TRANSPORT: [start],
-        ProductKind.ATTRACTION: [start],
-    }
-    for kind, dates in by_kind.items():
-        if query.kind and query.kind != kind:
-            continue
-        units = _units(kind, query)
-        slots = InventorySlot.objects.filter(
-            offer__product__in=products.filter(kind=kind),
-            offer__is_active=True,
-            offer__inventory_pool__isnull=True,
-            date__in=dates,
-            is_closed=False,
-        )
-        rows = (
-            slots.values("offer_id")
-            .annotate(
-                n=Count("id"),
-                total=Sum("price_minor"),
-                tight=Min(F("capacity") - F("held") - F("sold")),
-                blocked=Count(
-                    "id",
-                    filter=Q(date=start)
-                    & (
-                        Q(closed_to_arrival=True)
-                        | Q(min_stay__gt=max(nights, 1))
-                        | Q(max_stay__lt=max(nights, 1))
-                    ),
-                ),
-            )
-            .filter(n=len(dates), tight__gte=units, blocked=0)
-        )
-        bookable = {row["offer_id"]: row["total"] for row in rows}
-        if kind == ProductKind.HOTEL and nights and bookable:
-            # The check-out day's own slot may forbid departures that day.
-            bookable = _without_closed_departures(bookable, query.check_out)
-        found.update(bookable)
-    # Open-dated tickets: bookable on any date while their quota lasts.
-    if query.kind in (None, ProductKind.ATTRACTION):
-        units = _units(ProductKind.ATTRACTION, query)
-        for row in InventorySlot.objects.filter(
-            offer__product__in=products.filter(kind=ProductKind.ATTRACTION),
-            offer__is_active=True,
-            date__isnull=True,
-            is_closed=False,
-        ).values("offer_id", "price_minor", "capacity", "held", "sold"):
-            if row["capacity"] - row["held"] - row["sold"] >= units:
-                found[row["offer_id"]] = row["price_minor"]
-    return found
-
-
-def _without_closed_departures(
-    bookable: dict[int, int], check_out: dt.date | None
-) -> dict[int, int]:
-    closed = set(
-        InventorySlot.objects.filter(
-            offer_id__in=list(bookable), date=check_out, closed_to_departure=True
-        ).values_list("offer_id", flat=True)
-    )
-    return {offer_id: total for offer_id, total in bookable.items() if offer_id not in closed}
-
-
-def _base_prices(totals: dict[int, int], query: SearchQuery) -> dict[int, tuple[int, int]]:
-    """``{offer id: (product id, base price)}`` for every bookable offer, derived plans included.
-
-    The base price is what the units cost before occupancy charges, stay discounts and
-    taxes: nightly rates (a derived plan's rule applied night by night, as the quote does)
-    times rooms, or the unit price times units. It orders and filters candidates; the hit
-    then shows the exact quote.
-    """
-    rows = Offer.objects.filter(pk__in=totals).values_list("pk", "product_id", "product__kind")
-    prices = {pk: (product_id, totals[pk] * _units(kind, query)) for pk, product_id, kind in rows}
-    derived = list(
-        Offer.objects.filter(inventory_pool_id__in=totals, is_active=True)
-        .select_related("rate_plan", "product")
-        .only("pk", "product_id", "product__kind", "inventory_pool_id", "rate_plan")
-    )
-    if not derived or query.check_in is None:
-        return prices
-    nights = max(((query.check_out or query.check_in) - query.check_in).days, 1)
-    dates = [query.check_in + dt.timedelta(days=i) for i in range(nights)]
-    nightly: dict[int, list[int]] = {}
-    for offer_id, price in InventorySlot.objects.filter(
-        offer_id__in={d.inventory_pool_id for d in derived}, date__in=dates
-    ).values_list("offer_id", "price_minor"):
-        nightly.setdefault(offer_id, []).append(price)
-    for offer in derived:
-        plan = offer.rate_plan
-        pool_prices = nightly.get(offer.inventory_pool_id or 0, [])
-        if plan is None or not plan.parent_id or not pool_prices:
-            continue
-        base = sum(derived_price(plan, price) for price in pool_prices)
-        prices[offer.pk] = (offer.product_id, base * _units(offer.product.kind, query))
-    return prices
+    return query.adults + query.children  # tours and transport: seats; tickets: one each
 
 
 def _filter_and_sort(
@@ -287,6 +251,7 @@ def search(query: SearchQuery) -> SearchPage:
             **{**query.__dict__, "check_out": query.check_in + dt.timedelta(days=1)}
         )
     products = _products(query)
+    filters = _offer_filters(query, products)
     rates: dict[str, Decimal | None] = {}
 
     def to_display(amount: Money) -> Money | None:
@@ -301,28 +266,50 @@ def search(query: SearchQuery) -> SearchPage:
         return Money.from_decimal(amount.amount * rate, query.currency)
 
     if query.check_in is None:
-        return _search_undated(products, query, to_display)
+        return _search_undated(products, filters, query, to_display)
 
-    totals = _available_inventory_offers(products, query)
-    if not totals:
-        return SearchPage(query, 0)
-    # Cheapest base price per product, derived plans included.
-    per_product: dict[int, int] = {}
-    for product_id, base in _base_prices(totals, query).values():
-        per_product[product_id] = min(per_product.get(product_id, base), base)
-    candidates = cast(
-        "list[_Candidate]",
-        list(
-            Product.objects.filter(pk__in=per_product).values(
-                "pk", "currency", "rating", "popularity"
-            )
-        ),
+    nights = (query.check_out - query.check_in).days if query.check_out else 0
+    window = Window(
+        query.check_in, query.check_out, nights, query.rooms, query.adults + query.children
     )
-    candidates = _filter_and_sort(candidates, per_product, query, to_display)
-    start = (query.page - 1) * query.page_size
-    page_ids = [c["pk"] for c in candidates[start : start + query.page_size]]
-    hits = _exact_hits(page_ids, totals, query, to_display)
-    return SearchPage(query, len(candidates), hits)
+    kinds = [query.kind] if query.kind else list(ProductKind.values)
+    offers_sql, params = offer_rows_sql(products, window, kinds, filters)
+    first = (query.page - 1) * query.page_size
+    # In the display currency the base price is the display price: the database can sort
+    # and cut the page exactly. Other currencies are converted here, as they are shown.
+    currencies = set(products.values_list("currency", flat=True).distinct())
+    if currencies <= {query.currency}:
+        found = candidates(
+            offers_sql,
+            params,
+            sort=query.sort,
+            price_range=(query.min_price, query.max_price),
+            page=(first, query.page_size),
+        )
+        page_ids = [c.pk for c in found.rows]
+        total, available = found.total, found.available
+    else:
+        found = candidates(offers_sql, params, sort=query.sort, price_range=(None, None), page=None)
+        rows = cast(
+            "list[_Candidate]",
+            [
+                {"pk": c.pk, "currency": c.currency, "rating": c.rating, "popularity": c.popularity}
+                for c in found.rows
+            ],
+        )
+        sorted_rows = _filter_and_sort(rows, {c.pk: c.base for c in found.rows}, query, to_display)
+        page_ids = [c["pk"] for c in sorted_rows[first : first + query.page_size]]
+        total, available = len(sorted_rows), found.available
+    hits = _exact_hits(page_ids, filters, query, to_display)
+    return SearchPage(query, total, hits, unavailable=_sold_out(products, filters, available))
+
+
+def _sold_out(products: QuerySet[Product], filters: OfferFilters, available: int) -> int:
+    """Products on sale under the filters (an active offer passing them) minus those available."""
+    on_sale = products.filter(
+        Exists(Offer.objects.filter(_offer_q(filters), product=OuterRef("pk"), is_active=True))
+    ).count()
+    return max(on_sale - available, 0)
 
 
 def _sort_key(sort: str) -> Callable[[_Candidate], tuple[Any, ...]]:
@@ -340,8 +327,15 @@ def _sort_key(sort: str) -> Callable[[_Candidate], tuple[Any, ...]]:
 
 
 def _exact_hits(
-    page_ids: list[int], totals: dict[int, int], query: SearchQuery, to_display: ToDisplay
+    page_ids: list[int], filters: OfferFilters, query: SearchQuery, to_display: ToDisplay
 ) -> list[SearchHit]:
+    """The page's products, each with its cheapest exact quote among its bookable offers.
+
+    The offers are those the SQL selection considers (active, passing the offer filters, a
+    pooled offer only under a derived plan and while its pool is active); an offer is
+    bookable when its quote's slots are open, their stay rules allow the stay and each
+    has the units left, exactly the rules of ``bookable``.
+    """
     products = {
         p.pk: p
         for p in Product.objects.filter(pk__in=page_ids)
@@ -349,37 +343,65 @@ def _exact_hits(
         .prefetch_related("taxes", "images")
     }
     offers = list(
-        Offer.objects.filter(product_id__in=page_ids, is_active=True)
-        .filter(Q(pk__in=totals) | Q(inventory_pool_id__in=totals))
+        Offer.objects.filter(_offer_q(filters), product_id__in=page_ids, is_active=True)
+        .filter(
+            Q(inventory_pool__isnull=True)
+            | Q(inventory_pool__is_active=True, rate_plan__parent__isnull=False)
+        )
         .select_related(
-            "product",
             "room_type",
             "rate_plan",
             "rate_plan__cancellation_policy",
             "cancellation_policy",
         )
-        .prefetch_related("rate_plan__length_of_stay_discounts", "product__taxes")
+        .prefetch_related("rate_plan__length_of_stay_discounts")
     )
-    slot_query = Q(pk__in=[])
     requests: dict[int, Stay] = {}
     stay: Stay | None
     for offer in offers:
+        offer.product = products[offer.product_id]  # with its taxes, already prefetched
         try:
             stay = resolve(offer, _request_for(offer, query))
         except InvalidInput:
             continue
         requests[offer.pk] = stay
-        slot_query |= slot_filter(stay)
-    slots = list(InventorySlot.objects.filter(slot_query)) if requests else []
+    # Every stay of one search needs the same dates (or an open-dated quota): one filter
+    # on offers × dates instead of one OR-ed filter per offer (``slot_filter``).
+    dated: set[int] = set()
+    undated: set[int] = set()
+    dates: set[dt.date] = set()
+    for stay in requests.values():
+        wanted = slot_filter_dates(stay)
+        if wanted is None:
+            undated.add(stay.offer.inventory_offer_id)
+        else:
+            dated.add(stay.offer.inventory_offer_id)
+            dates.update(wanted)
+    slots = (
+        list(
+            InventorySlot.objects.filter(
+                Q(offer_id__in=dated, date__in=dates) | Q(offer_id__in=undated, date__isnull=True)
+            )
+        )
+        if requests
+        else []
+    )
+    by_offer: dict[int, list[InventorySlot]] = {}
+    for slot in slots:
+        by_offer.setdefault(slot.offer_id, []).append(slot)
     best: dict[int, tuple[Offer, ItemQuote]] = {}
     for offer in offers:
         stay = requests.get(offer.pk)
         if stay is None:
             continue
+        own_slots = by_offer.get(offer.inventory_offer_id, [])
         try:
-            quote = quote_stay(stay, slots)
+            quote = quote_stay(stay, own_slots)
         except (InvalidInput, NotBookable):
             continue
+        by_date, _ = split_slots(stay, own_slots)
+        if any(by_date[date].remaining < stay.units for date in stay.dates):
+            continue  # sold out (quote_stay checks the rules, not the units left)
         current = best.get(offer.product_id)
         if current is None or quote.total_minor < current[1].total_minor:
             best[offer.product_id] = (offer, quote)
@@ -392,8 +414,18 @@ def _exact_hits(
     return hits
 
 
+def slot_filter_dates(stay: Stay) -> list[dt.date] | None:
+    """The dates of :func:`pricing.services.slot_filter` (None: the open-dated quota)."""
+    if stay.dates == (None,):
+        return None
+    dates = [d for d in stay.dates if d is not None]
+    if stay.nights:
+        dates.append(dates[-1] + dt.timedelta(days=1))
+    return dates
+
+
 def _search_undated(
-    products: QuerySet[Product], query: SearchQuery, to_display: ToDisplay
+    products: QuerySet[Product], filters: OfferFilters, query: SearchQuery, to_display: ToDisplay
 ) -> SearchPage:
     """No dates: every published product with its lowest upcoming price ("from")."""
     today = dt.date.today()
@@ -403,6 +435,7 @@ def _search_undated(
             offer__product__in=products, offer__is_active=True, is_closed=False
         )
         .filter(Q(date__gte=today) | Q(date__isnull=True))
+        .filter(_offer_q(filters, "offer__"))
         .values("offer__product_id")
         .annotate(low=Min("price_minor"))
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 
+from django.core.cache import cache
 from django.db.models import Prefetch
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field as F
 from ninja import Query, Router, Schema
+from ninja.renderers import JSONRenderer
 
 from omnitrip.catalog.models import Offer, Product, ProductStatus
 from omnitrip.core.errors import NotFound
@@ -50,6 +54,27 @@ class SearchParams(Schema):
     page: int = F(1, ge=1, le=1000)
     page_size: int = F(20, ge=1, le=50)
     lang: str = F("en", description="Language of formatted amounts: en or zh-hans")
+    stars_min: int | None = F(None, ge=1, le=5, description="Hotels with at least this many stars")
+    meal_plan: list[str] = F(
+        [],
+        description="Meal plans (RO, BB, HB, FB, AI): offers with any of them. Repeat the "
+        "parameter or separate with commas",
+    )
+    free_cancellation: bool = F(
+        False,
+        description="Only offers a booking made now could cancel for nothing: a free-"
+        "cancellation policy whose penalty on the day of booking is 0 %",
+    )
+    amenity: list[str] = F(
+        [],
+        description="Amenity codes: products with every one of them. Repeat the parameter or "
+        "separate with commas",
+    )
+
+
+def _values(raw: list[str]) -> tuple[str, ...]:
+    """Repeated and comma-separated values as one tuple (``a,b&x=c`` → a, b, c)."""
+    return tuple(v.strip() for item in raw for v in item.split(",") if v.strip())
 
 
 @router.get(
@@ -75,6 +100,10 @@ def search_products(request: HttpRequest, params: Query[SearchParams]):
             sort=params.sort,
             page=params.page,
             page_size=params.page_size,
+            star_rating_min=params.stars_min,
+            meal_plans=tuple(v.upper() for v in _values(params.meal_plan)),
+            free_cancellation=params.free_cancellation,
+            amenities=_values(params.amenity),
         )
     )
     lang = params.lang
@@ -83,6 +112,7 @@ def search_products(request: HttpRequest, params: Query[SearchParams]):
         page=params.page,
         pages=result.pages,
         page_size=params.page_size,
+        unavailable=result.unavailable,
         results=[
             ProductSummaryOut(
                 code=h.product.code,
@@ -128,14 +158,58 @@ def _product(code: str) -> Product:
     return product
 
 
+#: Cached product pages expire after this long even if nothing stamped their product: a
+#: backstop for a bulk ``update()`` that forgot ``pricing.freshness.touch_products``.
+PAGE_SECONDS = 600
+#: The API's renderer (ninja's default): a cached page is byte for byte what ninja sends.
+RENDERER = JSONRenderer()
+PAGE_CONTENT_TYPE = f"{RENDERER.media_type}; charset={RENDERER.charset}"
+#: Changes whenever the page's schema does, so a deploy never serves the old shape.
+PAGE_FORMAT = hashlib.sha256(
+    json.dumps(ProductOut.model_json_schema(), sort_keys=True).encode()
+).hexdigest()[:8]
+
+
+def _page_key(code: str, stamp: dt.datetime, request: HttpRequest) -> str:
+    # The language and display currency a client asks for are part of the key (normalised,
+    # so odd values cannot fill the cache with copies of one page).
+    lang = request.GET.get("lang", "")
+    lang = lang.lower() if lang.lower() in ("en", "zh-hans") else ""
+    currency = request.GET.get("currency", "").upper()
+    currency = currency if len(currency) == 3 and currency.isalpha() else ""
+    return f"api:product:{PAGE_FORMAT}:{code}:{stamp.timestamp():.6f}:{lang}:{currency}"
+
+
 @router.get(
     "/products/{code}",
     response={200: ProductOut, 404: Problem, 422: Problem},
     operation_id="get_product",
 )
 def get_product(request: HttpRequest, code: str):
-    """Everything about one product: content, offers with their terms, taxes and fees."""
-    product = _product(code)
+    """Everything about one product: content, offers with their terms, taxes and fees.
+
+    Served from the cache when the product has not changed: the key holds the product's
+    ``updated_at``, which moves whenever anything this page shows changes
+    (``pricing.freshness``), so a change is visible on the next request. The page holds
+    no availability or price, which change far more often and are never cached here.
+    """
+    stamp = (
+        Product.objects.filter(code=code, status=ProductStatus.PUBLISHED)
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+    if stamp is None:
+        raise NotFound(f"No product {code!r}")
+    key = _page_key(code, stamp, request)
+    content = cache.get(key)
+    if content is None:
+        page = _product_page(_product(code))
+        content = RENDERER.render(request, page.model_dump(), response_status=200)
+        cache.set(key, content, PAGE_SECONDS)
+    return HttpResponse(content, content_type=PAGE_CONTENT_TYPE)
+
+
+def _product_page(product: Product) -> ProductOut:
     return ProductOut(
         code=product.code,
         kind=product.kind,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Model
 
 from omnitrip.catalog.models import (
@@ -19,6 +20,37 @@ from omnitrip.catalog.models import (
     build_search_text,
 )
 from omnitrip.catalog.seeding.slots import SlotSeries, write_slots
+from omnitrip.inventory.models import InventorySlot
+
+#: The tables a seed bulk-loads, analysed afterwards (see :func:`analyse_loaded_tables`).
+LOADED_MODELS: tuple[type[Model], ...] = (
+    Amenity,
+    Product,
+    Product.amenities.through,
+    TaxFee,
+    ProductImage,
+    RoomType,
+    RatePlan,
+    LengthOfStayDiscount,
+    Offer,
+    InventorySlot,
+)
+
+
+def analyse_loaded_tables() -> list[str]:
+    """``ANALYZE`` the tables a seed has just bulk-loaded (PostgreSQL; SQLite: nothing).
+
+    Autovacuum would analyse them eventually, but until it does the planner believes the
+    tables are nearly empty and picks nested loops over millions of slots: search at scale
+    measured ~5x slower before the first ``ANALYZE`` (docs/benchmarks.md, finding A).
+    Run it outside a long transaction, after the rows are committed.
+    """
+    if connection.vendor != "postgresql":
+        return []
+    tables = [model._meta.db_table for model in LOADED_MODELS]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+    return tables
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from omnitrip.catalog.models import Destination, Product, ProductImage
 from omnitrip.catalog.seeding import DEFAULT_DAYS, DEFAULT_SEED, images
-from omnitrip.catalog.seeding.batch import CatalogueBatch, SavedCounts
+from omnitrip.catalog.seeding.batch import CatalogueBatch, SavedCounts, analyse_loaded_tables
 from omnitrip.catalog.seeding.content.hotels import (
     BOUTIQUE,
     BUDGET,
@@ -137,6 +137,7 @@ def seed_scale(
             f"  {total.products:,}/{count:,} hotels, {total.slots:,} slots, "
             f"{time.monotonic() - started:.1f} s"
         )
+    analyse_loaded_tables()
     return ScaleResult(first_number=first, counts=total, seconds=time.monotonic() - started)
 
 

@@ -8,6 +8,7 @@ import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -22,9 +23,10 @@ from omnitrip.catalog.models import ProductKind
 from omnitrip.core.errors import InvalidInput
 from omnitrip.core.ids import public_code
 from omnitrip.core.locking import set_lock_timeout
+from omnitrip.inventory.errors import InventoryChanged, SoldOut
 from omnitrip.inventory.locks import slots_for_update
 from omnitrip.inventory.models import InventorySlot
-from omnitrip.inventory.services import Allocation, hold_inventory
+from omnitrip.inventory.services import Allocation, hold_inventory, is_short, slots_unchanged
 from omnitrip.pricing.quotes import ItemQuote, combine
 from omnitrip.pricing.requests import ItemRequest, Stay, resolve
 from omnitrip.pricing.services import offers_by_code, quote_stay, slot_filter
@@ -46,6 +48,15 @@ class Contact:
     name: str
     email: str
     phone: str = ""
+
+
+@dataclass(frozen=True)
+class TermsAcceptance:
+    """The buyer accepted these terms of booking: their version, when, and from which IP."""
+
+    version: str
+    accepted_at: dt.datetime
+    ip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,7 @@ def place_order(
     idempotency_scope: str = "",
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
+    terms: TermsAcceptance | None = None,
 ) -> PlacedOrder:
     """Create an order awaiting payment and hold its inventory until the hold expires.
 
@@ -149,6 +161,9 @@ def place_order(
     is written. With ``idempotency_key`` the call is idempotent per ``idempotency_scope``:
     a retry returns the first order (``created=False``); the same key with another body
     raises ``IdempotencyKeyReused``. Nothing is scheduled on commit (payment comes next).
+    ``terms`` (the storefront's record of the accepted terms of booking) is stored on the
+    order in the same transaction; it is not part of the idempotency fingerprint, so a
+    retried submit keeps the first acceptance.
     """
     if not requests:
         raise InvalidInput("An order needs at least one item", field="items")
@@ -167,7 +182,8 @@ def place_order(
     offers = offers_by_code([r.offer_code for r in requests])
     stays = [resolve(offers[r.offer_code], r, now=now) for r in requests]
     try:
-        return _place(
+        place = partial(
+            _place,
             stays,
             contact,
             channel=channel,
@@ -179,7 +195,12 @@ def place_order(
             key=idempotency_key,
             print_=print_,
             now=now,
+            terms=terms,
         )
+        try:
+            return place()
+        except InventoryChanged:  # a price or rule moved under the unlocked read: lock first
+            return place(lock_first=True)
     except IntegrityError:
         # A concurrent request with the same key won the unique constraint: answer as it did.
         if idempotency_key:
@@ -202,16 +223,35 @@ def _place(
     key: str | None,
     print_: str,
     now: dt.datetime,
+    terms: TermsAcceptance | None = None,
+    lock_first: bool = False,
 ) -> PlacedOrder:
+    # Lock late (docs/benchmarks.md, finding C): price from an unlocked read and refuse a
+    # basket that is already short before any transaction starts; inside it, write the
+    # order, its items and its event first and take the slots last (hold_inventory's
+    # guarded UPDATEs lock them), so a busy slot's lock is held only until the commit
+    # that follows. The prices and rules read are checked again once the slots are taken;
+    # if they moved, InventoryChanged rolls everything back and the caller starts again
+    # with ``lock_first``: lock the slots, then read and price them, as before.
+    query = Q(pk__in=[])
+    for stay in stays:
+        query |= slot_filter(stay)
+    slots = list(InventorySlot.objects.filter(query))
+    quotes: list[ItemQuote] = [quote_stay(stay, slots) for stay in stays]
+    basket = combine(quotes)
+    wanted: dict[int, int] = {}
+    for stay in stays:
+        pks = {s.date: s.pk for s in slots if s.offer_id == stay.offer.inventory_offer_id}
+        for date in stay.dates:
+            wanted[pks[date]] = wanted.get(pks[date], 0) + stay.units
+    if is_short(wanted, slots, now=now):
+        raise SoldOut("Not enough availability left")
     with transaction.atomic(durable=True):
         set_lock_timeout()
-        query = Q(pk__in=[])
-        for stay in stays:
-            query |= slot_filter(stay)
-        slot_ids = InventorySlot.objects.filter(query).values_list("pk", flat=True)
-        slots = slots_for_update(slot_ids)
-        quotes: list[ItemQuote] = [quote_stay(stay, slots) for stay in stays]
-        basket = combine(quotes)
+        if lock_first:
+            slots = slots_for_update(s.pk for s in slots)
+            quotes = [quote_stay(stay, slots) for stay in stays]
+            basket = combine(quotes)
 
         code = public_code("OT", 10)
         salt = secrets.token_hex(8)
@@ -234,6 +274,9 @@ def _place(
             idempotency_key=key,
             request_fingerprint=print_,
             hold_expires_at=expires_at,
+            terms_version=terms.version if terms else "",
+            terms_accepted_at=terms.accepted_at if terms else None,
+            terms_accepted_ip=(terms.ip or None) if terms else None,
         )
         allocations: list[Allocation] = []
         for position, quote in enumerate(quotes, start=1):
@@ -267,7 +310,6 @@ def _place(
             allocations += [
                 Allocation(item.hold_reference, by_date[d].pk, stay.units) for d in stay.dates
             ]
-        hold_inventory(allocations, expires_at=expires_at, now=now)
         events.record(
             order,
             "placed",
@@ -277,4 +319,8 @@ def _place(
             total_minor=order.total_minor,
             currency=order.currency,
         )
+        # Last: take the slots (locking them) and check they still price as read.
+        hold_inventory(allocations, expires_at=expires_at, now=now)
+        if not lock_first and not slots_unchanged(slots):
+            raise InventoryChanged("A price or rule changed while booking", order=code)
     return PlacedOrder(order, access_token(code, salt), created=True)
