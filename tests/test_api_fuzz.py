@@ -43,6 +43,7 @@ from schemathesis.checks import (
 )
 
 from omnitrip.accounts.models import ApiKey, User
+from omnitrip.accounts.tests.factories import with_totp
 from omnitrip.catalog.models import ProductKind
 from omnitrip.catalog.tests import factories as cf
 from omnitrip.fulfilment.models import Voucher
@@ -144,6 +145,7 @@ def shop(client, django_capture_on_commit_callbacks) -> dict[str, str]:
     _, partner_key = ApiKey.issue(cf.OrganisationFactory(), ApiKey.Scope.PARTNER)
     customer = User.objects.create_user("customer", "customer@example.com", "-")
     staff = User.objects.create_user("operator", "operator@example.com", "-", is_staff=True)
+    with_totp(staff)
     return {
         ORDER: unpaid["order"]["code"],
         TOKEN: unpaid["access_token"],

@@ -48,6 +48,12 @@ INSTALLED_APPS = [
     "ninja",  # serves Swagger UI from its own static files, not a CDN
     "omnitrip.core",
     "omnitrip.accounts",
+    # accounts: sign-up, sign-in, MFA (allauth) and login throttling (axes). Listed after
+    # omnitrip.accounts so its templates (allauth/…, account/…, mfa/…) override theirs.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "axes",
     "omnitrip.catalog",
     "omnitrip.inventory",
     "omnitrip.pricing",
@@ -75,6 +81,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "omnitrip.api.middleware.ApiProblemMiddleware",
+    # accounts: allauth's request context, the staff two-factor rule for /admin/, and
+    # axes last (it turns a flagged lockout into our lockout page).
+    "allauth.account.middleware.AccountMiddleware",
+    "omnitrip.accounts.middleware.StaffTwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "omnitrip.urls"
@@ -261,6 +272,53 @@ if PRODUCTION:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- accounts (docs/architecture.md "Accounts and sign-in") ------------------------------
+# django-allauth does sign-up, e-mail verification, sign-in, password reset and TOTP
+# two-factor; django-axes locks a (login, IP) pair after repeated failures.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login outright
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "storefront:home"
+LOGOUT_REDIRECT_URL = "storefront:home"
+ACCOUNT_ADAPTER = "omnitrip.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+# No username on the forms; allauth fills User.username with a unique value from the e-mail.
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+ACCOUNT_USER_DISPLAY = "omnitrip.accounts.adapter.user_display"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True  # one address per account: changing it verifies the new one first
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[omnitrip] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# allauth's own rate limits stay at their defaults (sign-up, login per IP, password reset,
+# failed logins per address, confirmation mails); axes adds the lockout below.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("OMNITRIP_TRUSTED_PROXY_COUNT", "0"))
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "omnitrip"
+MFA_TOTP_TOLERANCE = 1  # also accept the code of the 30 s step before/after (clock drift)
+# Staff (is_staff) must have TOTP before /admin/ (omnitrip.accounts.middleware).
+AXES_FAILURE_LIMIT = int(os.environ.get("OMNITRIP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("OMNITRIP_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends 15 min after failure 5
+AXES_USERNAME_CALLABLE = "omnitrip.accounts.throttling.login_name"
+AXES_CLIENT_IP_CALLABLE = "omnitrip.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "omnitrip.accounts.throttling.lockout_response"
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
 # The traveller's pages carry their language in the path (/en/…, /zh-hans/…) so each
 # language has its own URL to link, share and index (hreflang); "/" redirects by the
 # browser's Accept-Language.
-urlpatterns += i18n_patterns(path("", include("omnitrip.storefront.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("omnitrip.storefront.urls")),
+    # Sign-up, sign-in, password reset, e-mail and two-factor pages (django-allauth): not
+    # namespaced, allauth reverses its own names (account_login, mfa_index, …).
+    path("accounts/", include("allauth.urls")),
+)
 
 if not settings.PRODUCTION:
     # Embedded mode serves uploaded media itself; production puts a web server or object

@@ -9,6 +9,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.security import django_auth
 
 from omnitrip.accounts.models import User
+from omnitrip.accounts.queries import is_trusted_staff
 from omnitrip.core.errors import PermissionDenied
 from omnitrip.core.money import Money
 from omnitrip.ledger.models import Account
@@ -146,8 +147,8 @@ def _user(request: HttpRequest) -> User:
 
 
 def _staff(request: HttpRequest) -> None:
-    if not (request.user.is_authenticated and request.user.is_staff):
-        raise PermissionDenied("Operator staff only")
+    if not is_trusted_staff(request.user):
+        raise PermissionDenied("Operator staff with two-factor authentication only")
 
 
 @router.post(

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from omnitrip.accounts.models import ApiKey, Organisation, OrganisationKind, User
+from omnitrip.accounts.tests.factories import with_totp
 from omnitrip.catalog.models import Offer, TaxFee
 from omnitrip.catalog.tests import factories as cf
 from omnitrip.inventory.models import InventorySlot
@@ -61,7 +62,10 @@ def ticket_offer(capacity: int = 10) -> Offer:
 
 
 def person(name: str, *, is_staff: bool = False) -> User:
-    return User.objects.create_user(username=name, email=f"{name}@example.com", is_staff=is_staff)
+    user = User.objects.create_user(username=name, email=f"{name}@example.com", is_staff=is_staff)
+    if is_staff:
+        with_totp(user)  # operators act only with two-factor set up
+    return user
 
 
 def signed_in(user: User) -> Client:
@@ -344,6 +348,26 @@ def test_staff_refund_in_parts_up_to_the_total_and_one_fen_more_is_refused_with_
 
     assert refused.status_code == 422
     assert refused.json()["code"] == "invalid_input"
+    assert everything_money() == before
+
+
+def test_staff_without_two_factor_cannot_refund_and_nothing_changes(
+    client, django_capture_on_commit_callbacks
+):
+    offer = ticket_offer()
+    created = book(client, offer)
+    pay_by_sandbox(client, created, django_capture_on_commit_callbacks)
+    password_only = User.objects.create_user(
+        username="ops2", email="ops2@example.com", is_staff=True
+    )
+    before = everything_money()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = staff_refund(signed_in(password_only), created, 1_000, "goodwill")
+
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "permission_denied"
+    assert Refund.objects.count() == 0
     assert everything_money() == before
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.models import Permission
 
 from omnitrip.accounts.models import User
+from omnitrip.accounts.tests.factories import with_totp
 from omnitrip.core.ids import public_code
 from omnitrip.payments.models import Payment, Refund
 from omnitrip.payments.states import PaymentStatus, RefundStatus
@@ -129,4 +130,6 @@ def staff_user(*permissions: str, is_staff: bool = True, **extra: Any) -> User:
             content_type__app_label="reconciliation", codename__in=permissions
         )
     )
+    if is_staff:
+        with_totp(user)  # staff reach /admin/ only with two-factor set up
     return user
