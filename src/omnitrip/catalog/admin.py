@@ -4,6 +4,7 @@ from .models import (
     Amenity,
     CancellationPolicy,
     Destination,
+    DestinationImage,
     LengthOfStayDiscount,
     Offer,
     Product,
@@ -14,11 +15,36 @@ from .models import (
 )
 
 
+class DestinationImageInline(admin.TabularInline):
+    model = DestinationImage
+    extra = 1
+    fields = ("image", "alt_en", "alt_zh", "position")
+
+
 @admin.register(Destination)
 class DestinationAdmin(admin.ModelAdmin):
+    """Edited by the operator and by the "Destination office" group (guide, photos, summary).
+
+    The tree itself (code, parent, level) and time zone stay read-only for anyone who may
+    not add destinations: moving a node would re-path every product under it.
+    """
+
     list_display = ("path", "name_en", "name_zh", "level", "timezone", "is_featured")
     search_fields = ("code", "name_en", "name_zh")
     list_filter = ("level", "is_featured")
+    fieldsets = (
+        (None, {"fields": ("code", "parent", "level", "timezone", "is_featured")}),
+        ("Names and summary", {"fields": ("name_en", "name_zh", "summary_en", "summary_zh")}),
+        ("Travel guide", {"fields": ("guide_en", "guide_zh")}),
+        ("Map", {"fields": ("latitude", "longitude")}),
+    )
+    raw_id_fields = ("parent",)
+    inlines = [DestinationImageInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.has_perm("catalog.add_destination"):
+            return ("code", "parent", "level", "timezone", "is_featured")
+        return ()
 
 
 class OfferInline(admin.TabularInline):

@@ -35,6 +35,9 @@ class Destination(models.Model):
     name_zh = models.CharField(max_length=120)
     summary_en = models.TextField(blank=True)
     summary_zh = models.TextField(blank=True)
+    # The travel guide a destination office writes: plain paragraphs separated by blank lines.
+    guide_en = models.TextField(blank=True)
+    guide_zh = models.TextField(blank=True)
     timezone = models.CharField(max_length=64, default="Asia/Shanghai")
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -60,6 +63,23 @@ class Destination(models.Model):
 
     def __str__(self) -> str:
         return self.name_en
+
+
+class DestinationImage(models.Model):
+    """A photo on a destination's page, captioned in both languages (the alt text)."""
+
+    destination = models.ForeignKey(Destination, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(upload_to="destinations/%Y/")
+    alt_en = models.CharField(max_length=200, blank=True)
+    alt_zh = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    @property
+    def alt(self) -> str:
+        return pick(self, "alt")
 
 
 class Amenity(models.Model):

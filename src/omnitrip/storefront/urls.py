@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-from .views import account, browse, checkout, site, trips
+from .views import account, browse, checkout, product, site, trips
 
 app_name = "storefront"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *browse.urlpatterns,
+    *product.urlpatterns,
     *checkout.urlpatterns,
     *trips.urlpatterns,
     *account.urlpatterns,

@@ -19,10 +19,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from omnitrip.accounts.models import Organisation
-from omnitrip.catalog.models import ProductImage
+from omnitrip.catalog.models import Destination, DestinationImage, ProductImage
 from omnitrip.catalog.seeding import DEFAULT_DAYS, DEFAULT_SEED, images
-from omnitrip.catalog.seeding.batch import CatalogueBatch, SavedCounts
+from omnitrip.catalog.seeding.batch import CatalogueBatch, SavedCounts, analyse_loaded_tables
 from omnitrip.catalog.seeding.content.attractions import ATTRACTIONS
+from omnitrip.catalog.seeding.content.guides import GUIDES
 from omnitrip.catalog.seeding.content.hotels import HOTELS
 from omnitrip.catalog.seeding.content.places import city_of
 from omnitrip.catalog.seeding.content.reference import SUPPLIERS
@@ -81,8 +82,10 @@ def seed_demo(
         _add_experiences(batch, reference, seed=seed, days=days)
         _check_unique_codes(batch)
         _add_images(batch, seed=seed)
+        _add_destination_guides(batch, reference)
         log(f"Built {len(batch.products)} products; writing {sum(map(len, batch.slots))} slots…")
         counts = batch.save(batch_size=batch_size)
+    analyse_loaded_tables()
     return DemoResult(counts=counts, seconds=time.monotonic() - started)
 
 
@@ -139,6 +142,43 @@ def _check_unique_codes(batch: CatalogueBatch) -> None:
         repeated = [code for code, n in Counter(codes).items() if n > 1]
         if repeated:
             raise SeedError(f"Duplicate demo {label} codes: {', '.join(sorted(repeated))}")
+
+
+def _add_destination_guides(batch: CatalogueBatch, reference: Reference) -> None:
+    """The cities' travel guides, and three of their products' covers as their photos.
+
+    A guide a destination office already wrote (or a photo it added) is left alone.
+    """
+    covers = [image for image in batch.images if image.position == 0]
+    edited = []
+    for code, (guide_en, guide_zh) in GUIDES.items():
+        place = reference.destinations.get(code)
+        if place is None or place.guide_en or place.guide_zh:
+            continue
+        place.guide_en, place.guide_zh = guide_en, guide_zh
+        edited.append(place)
+    Destination.objects.bulk_update(edited, ["guide_en", "guide_zh"])
+    has_photos = set(
+        DestinationImage.objects.filter(destination__in=edited).values_list(
+            "destination_id", flat=True
+        )
+    )
+    photos = []
+    for place in edited:
+        if place.pk in has_photos:
+            continue
+        inside = [c for c in covers if c.product.destination.path.startswith(place.path)][:3]
+        for position, cover in enumerate(inside):
+            photos.append(
+                DestinationImage(
+                    destination=place,
+                    image=cover.image,
+                    alt_en=f"{cover.product.title_en}, {place.name_en}",
+                    alt_zh=f"{place.name_zh}：{cover.product.title_zh}",
+                    position=position,
+                )
+            )
+    DestinationImage.objects.bulk_create(photos)
 
 
 def _add_images(batch: CatalogueBatch, *, seed: int) -> None:
