@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils.html import format_html, format_html_join
 
+from omnitrip.orders.access import access_token
 from omnitrip.orders.models import Order
 from omnitrip.orders.states import OrderStatus
 
@@ -37,7 +39,24 @@ _TEXTS: dict[str, dict[Language, str]] = {
         "请向供应商出示凭证（打印件或手机均可），每个凭证码仅可使用一次。",
     },
     "closing": {"en": "Have a good trip,\nomnitrip", "zh": "祝您旅途愉快！\nomnitrip"},
+    "link": {
+        "en": "Your booking, its vouchers and cancellation: {url}",
+        "zh": "查看订单、凭证或取消预订：{url}",
+    },
 }
+
+# The storefront's order page (its URL pattern ``storefront:order`` under the language
+# prefix), opened with the order's access token. Built here from the public base URL
+# because fulfilment must not import the storefront.
+ORDER_PAGE_PATH = "/{language}/orders/{code}/?token={token}"
+
+
+def order_page_url(order: Order) -> str:
+    """The link to the order's page on the site, with its access token."""
+    language = "zh-hans" if wording.language_of(order.language) == "zh" else "en"
+    token = access_token(order.code, order.access_salt)
+    path = ORDER_PAGE_PATH.format(language=language, code=order.code, token=token)
+    return f"{settings.PUBLIC_BASE_URL}{path}"
 
 
 def _text(key: str, language: Language, **values: str) -> str:
@@ -61,6 +80,7 @@ def _plain_body(order: Order, vouchers: list[Voucher], language: Language) -> st
     for number, voucher in enumerate(vouchers, start=1):
         first, *rest = _voucher_lines(voucher, language)
         paragraphs.append("\n".join([f"{number}. {first}", *(f"   {line}" for line in rest)]))
+    paragraphs.append(_text("link", language, url=order_page_url(order)))
     paragraphs.append(_text("closing", language))
     return "\n\n".join(paragraphs) + "\n"
 
@@ -77,12 +97,15 @@ def _html_body(order: Order, vouchers: list[Voucher], language: Language) -> str
     closing = format_html_join(
         "", "{}<br>", ((line,) for line in _text("closing", language).splitlines())
     )
+    url = order_page_url(order)
+    link = format_html('{} <a href="{}">{}</a>', _text("link", language, url="").rstrip(), url, url)
     return format_html(
-        '<html lang="{}"><body><p>{}</p><p>{}</p><ol>{}</ol><p>{}</p></body></html>',
+        '<html lang="{}"><body><p>{}</p><p>{}</p><ol>{}</ol><p>{}</p><p>{}</p></body></html>',
         "zh-Hans" if language == "zh" else "en",
         _text("greeting", language, name=order.contact_name),
         _text("intro", language, code=order.code),
         items,
+        link,
         closing,
     )
 
