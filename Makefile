@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The SQLite database the demo and the SQLite test pass use.
 SQLITE_TEST_URL ?= sqlite:///$(CURDIR)/var/test-sqlite.db
 
-.PHONY: demo test venv test-deps browser-deps lint format check ci clean bench soak
+.PHONY: demo test venv test-deps browser-deps lint format check ci clean bench soak screenshots messages
 
 $(VENV)/.runtime: requirements/runtime.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +26,14 @@ venv: $(VENV)/.runtime
 test-deps: $(VENV)/.test
 
 ## browser-deps: Debian's Chromium (and CJK fonts for Chinese pages) for the Playwright
-## tests; installed with apt-get when missing (as root, or through sudo).
+## tests, and GNU gettext for the translation catalogue; installed with apt-get when
+## missing (as root, or through sudo).
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v msgfmt >/dev/null; then \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	    $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null || \
-	  { echo "The browser tests need Debian's chromium: apt-get install chromium fonts-noto-cjk"; exit 1; }; \
+	    $$SUDO apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null || \
+	  { echo "The tests need Debian's chromium, fonts-noto-cjk and gettext (apt-get install)"; exit 1; }; \
 	fi
 
 ## demo: install, migrate, load the demo catalogue once, serve on http://$(HOST):$(PORT)
@@ -52,6 +53,17 @@ check: test-deps
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy src/omnitrip
 	$(PY) -m omnitrip.cli check --fail-level WARNING
+
+## screenshots: docs/screenshots/<page>-<desktop|phone>-<en|zh-hans>.png of home, results,
+## product, checkout and confirmation, taken in Chromium from a fresh demo server.
+screenshots: test-deps browser-deps
+	$(PY) scripts/screenshots.py
+
+## messages: refresh the zh-Hans catalogue from the source (translate the new entries in
+## src/omnitrip/locale/zh_Hans/LC_MESSAGES/django.po), then compile it.
+messages: test-deps browser-deps
+	cd src/omnitrip && ../../$(PY) -m omnitrip.cli makemessages -l zh_Hans --no-location --ignore "plugins/*" --ignore "*/tests/*"
+	cd src/omnitrip && ../../$(PY) -m omnitrip.cli compilemessages -l zh_Hans --ignore "plugins/*"
 
 format: test-deps
 	$(VENV)/bin/ruff format src tests
