@@ -83,8 +83,10 @@ $(VENV)/.bench: $(VENV)/.test requirements/bench.lock
 ## bench: every benchmark 3 times on the local PostgreSQL (BENCH_PG_URL, default
 ## postgres://postgres@127.0.0.1:5432; databases omnitrip_bench*, ports 8101-8103); prints
 ## the medians and appends them to docs/benchmarks.md. BENCH_ARGS="--only search" etc.
+## Then the storefront pages' server time (bench/pages.py; SQLite and PostgreSQL).
 bench: $(VENV)/.bench
 	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.pages
 
 ## soak: locust, headless and bounded (SOAK_SECONDS, default 120), against the demo server
 ## on 127.0.0.1:8150 (SQLite, or DATABASE_URL when set), then omnitrip check-invariants.
