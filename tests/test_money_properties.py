@@ -35,7 +35,7 @@ from hypothesis.stateful import (
 )
 
 from omnitrip.accounts.models import User
-from omnitrip.catalog.models import Offer, TaxFee
+from omnitrip.catalog.models import Offer
 from omnitrip.catalog.tests import factories as cf
 from omnitrip.core.errors import InvalidInput
 from omnitrip.inventory.errors import SoldOut
@@ -115,14 +115,7 @@ class MoneyMachine(RuleBasedStateMachine):
     @staticmethod
     def _catalogue() -> list[tuple[Offer, dt.date]]:
         taxed = cf.dated_offer(capacity=6, price_minor=12_000)
-        TaxFee.objects.create(
-            product=taxed.product,
-            code="vat",
-            name_en="VAT",
-            name_zh="增值税",
-            basis=TaxFee.Basis.PERCENT,
-            rate=Decimal("6"),
-        )
+        cf.vat(taxed.product)
         cheap_supplier = cf.OrganisationFactory(commission_percent=Decimal("12.50"))
         scarce = cf.dated_offer(
             capacity=2, price_minor=9_999, product_fields={"supplier": cheap_supplier}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from itertools import count
 
 import factory
@@ -17,6 +18,7 @@ from omnitrip.catalog.models import (
     ProductStatus,
     RatePlan,
     RoomType,
+    TaxFee,
 )
 from omnitrip.inventory.models import InventorySlot
 
@@ -208,3 +210,15 @@ def open_dated_ticket(
     )
     InventorySlot.objects.create(offer=offer, date=None, capacity=quota, price_minor=price_minor)
     return offer
+
+
+def vat(product: Product, percent: str = "6") -> TaxFee:
+    """A value-added tax of ``percent`` on top of the product's prices."""
+    return TaxFee.objects.create(
+        product=product,
+        code="vat",
+        name_en="VAT",
+        name_zh="增值税",
+        basis=TaxFee.Basis.PERCENT,
+        rate=Decimal(percent),
+    )

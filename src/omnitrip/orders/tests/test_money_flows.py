@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from omnitrip.accounts.models import ApiKey, Organisation, OrganisationKind, User
 from omnitrip.accounts.tests.factories import with_totp
-from omnitrip.catalog.models import Offer, TaxFee
+from omnitrip.catalog.models import Offer
 from omnitrip.catalog.tests import factories as cf
 from omnitrip.inventory.models import InventorySlot
 from omnitrip.ledger.models import Account, JournalEntry, JournalLine
@@ -50,14 +50,7 @@ def ledger_stays_sound():
 
 def ticket_offer(capacity: int = 10) -> Offer:
     offer = cf.dated_offer(capacity=capacity, price_minor=12_000)
-    TaxFee.objects.create(
-        product=offer.product,
-        code="vat",
-        name_en="VAT",
-        name_zh="增值税",
-        basis=TaxFee.Basis.PERCENT,
-        rate=Decimal("6"),
-    )
+    cf.vat(offer.product)
     return offer
 
 

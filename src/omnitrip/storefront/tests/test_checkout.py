@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import re
 import zlib
-from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -57,14 +56,7 @@ def _fresh_cache():
 
 def hotel(capacity: int = 3):
     offer = cf.hotel_offer(capacity=capacity, price_minor=50_000)
-    TaxFee.objects.create(
-        product=offer.product,
-        code="vat",
-        name_en="VAT",
-        name_zh="增值税",
-        basis=TaxFee.Basis.PERCENT,
-        rate=Decimal("6"),
-    )
+    cf.vat(offer.product)
     TaxFee.objects.create(
         product=offer.product,
         code="city",
