@@ -7,6 +7,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from .serve import restart_with_malloc_arena_limit
+
 
 class Command(BaseCommand):
     help = (
@@ -20,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="Prepare the data and exit")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        restart_with_malloc_arena_limit()  # before any work: the server inherits it
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed", demo=True)
         if opts["no_serve"]:
