@@ -17,6 +17,7 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 
+from omnitrip.accounts.throttling import client_ip as sign_in_client_ip
 from omnitrip.core.i18n import pick
 from omnitrip.core.money import Money
 from omnitrip.orders.access import token_is_valid
@@ -78,9 +79,10 @@ def access_order(request: HttpRequest, code: str) -> Order:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address as the server saw it (behind a proxy, the proxy must put the
-    client's address in REMOTE_ADDR); None when it is not an IP address."""
-    raw = request.META.get("REMOTE_ADDR", "")
+    """The client's address, read the way the sign-in throttle reads it (so
+    ``OMNITRIP_TRUSTED_PROXY_COUNT`` proxies in front are skipped for the guest lookup's
+    limit and the terms record too); None when it is not an IP address."""
+    raw = sign_in_client_ip(request) or ""
     try:
         return str(ipaddress.ip_address(raw))
     except ValueError:
